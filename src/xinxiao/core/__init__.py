@@ -1,0 +1,33 @@
+"""Domain-free helpers shared by every module: errors, principals and scopes, audit, pagination."""
+
+from xinxiao.core.audit import AuditEntry, count_audit, list_audit, record_many, record_write, snapshot
+from xinxiao.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    XinxiaoError,
+)
+from xinxiao.core.pagination import Page, PageParams
+from xinxiao.core.principal import ANONYMOUS, Principal, Role
+from xinxiao.core.scope import Scope
+
+__all__ = [
+    "ANONYMOUS",
+    "AuditEntry",
+    "Conflict",
+    "InvalidInput",
+    "NotFound",
+    "Page",
+    "PageParams",
+    "PermissionDenied",
+    "Principal",
+    "Role",
+    "Scope",
+    "XinxiaoError",
+    "count_audit",
+    "list_audit",
+    "record_many",
+    "record_write",
+    "snapshot",
+]
