@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me"  # noqa: S105 - the value we refuse outside development
@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     lake_dir: Path | None = Field(
         None,
         description="Root of the partitioned Parquet lake; empty means VAR_DIR/lake.",
+    )
+    assets_dir: Path = Field(
+        Path("node_modules"),
+        description="Directory holding the front-end packages installed by `make` from the npm registry.",
     )
     analytics_engine: Literal["duckdb", "spark"] = Field(
         "duckdb",
@@ -73,9 +77,17 @@ class Settings(BaseSettings):
     )
     import_batch_size: int = Field(
         5000,
-        description="Rows written per transaction batch during bulk imports.",
+        description="Rows parsed and written per batch during bulk imports (a whole file is still one transaction).",
     )
     demo_seed: int = Field(20221, description="Random seed of the synthetic demo data set.")
+
+    @field_validator("night_start", "night_end")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        hours, _, minutes = value.partition(":")
+        if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60 and len(minutes) == 2):
+            raise ValueError(f"{value!r} is not a time of day written HH:MM")
+        return f"{int(hours):02d}:{minutes}"
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -9,7 +9,7 @@ from xinxiao.core.errors import (
     XinxiaoError,
 )
 from xinxiao.core.pagination import Page, PageParams
-from xinxiao.core.principal import ANONYMOUS, Principal, Role
+from xinxiao.core.principal import ANONYMOUS, Principal, Role, system_principal
 from xinxiao.core.scope import Scope
 
 __all__ = [
@@ -30,4 +30,5 @@ __all__ = [
     "record_many",
     "record_write",
     "snapshot",
+    "system_principal",
 ]

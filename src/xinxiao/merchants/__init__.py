@@ -1,0 +1,31 @@
+"""The merchant registry (商业信息数据库): market entities, places, imports, exports and statistics."""
+
+from xinxiao.merchants import cli, pages, router, synthetic
+from xinxiao.merchants.jobs import run_import, start_import
+from xinxiao.merchants.models import ImportJob, Merchant, Place
+from xinxiao.merchants.schemas import MerchantCreate, MerchantFilter, MerchantRead, MerchantUpdate
+from xinxiao.merchants.service import count, create, get, has_synthetic, list_merchants, list_places, update, upsert_places
+
+__all__ = [
+    "ImportJob",
+    "Merchant",
+    "MerchantCreate",
+    "MerchantFilter",
+    "MerchantRead",
+    "MerchantUpdate",
+    "Place",
+    "count",
+    "create",
+    "get",
+    "has_synthetic",
+    "list_merchants",
+    "list_places",
+    "cli",
+    "pages",
+    "router",
+    "run_import",
+    "synthetic",
+    "start_import",
+    "update",
+    "upsert_places",
+]

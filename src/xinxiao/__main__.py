@@ -1,0 +1,5 @@
+"""`python -m xinxiao` behaves like the `xinxiao` command."""
+
+from xinxiao.cli import main
+
+main()

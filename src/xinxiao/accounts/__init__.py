@@ -1,0 +1,34 @@
+"""Users, roles, region scopes and API tokens."""
+
+from xinxiao.accounts.models import ApiToken, User
+from xinxiao.accounts.schemas import TokenIssued, UserCreate, UserRead
+from xinxiao.accounts.service import (
+    AuthenticationFailed,
+    authenticate,
+    count,
+    create,
+    get,
+    get_by_username,
+    issue_token,
+    list_users,
+    principal_of,
+    user_for_token,
+)
+
+__all__ = [
+    "ApiToken",
+    "AuthenticationFailed",
+    "TokenIssued",
+    "User",
+    "UserCreate",
+    "UserRead",
+    "authenticate",
+    "count",
+    "create",
+    "get",
+    "get_by_username",
+    "issue_token",
+    "list_users",
+    "principal_of",
+    "user_for_token",
+]

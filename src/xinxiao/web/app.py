@@ -1,0 +1,51 @@
+"""The application factory shared by ``xinxiao serve``, tests and the browser test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from xinxiao import merchants
+from xinxiao.config import Settings
+from xinxiao.runtime import Runtime
+from xinxiao.web import errors, pages, regions
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the FastAPI app for ``settings``; nothing connects until the first request."""
+    app = FastAPI(
+        title="Xinxiao 新消 API",
+        version="0.1.0",
+        description="新型消费促进平台: merchant registry, reference data and more. All figures keep "
+        "source, unit and vintage; synthetic data is labelled.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.xinxiao = Runtime.from_settings(settings)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="xinxiao_session",
+        max_age=settings.session_max_age,
+        same_site="lax",
+        https_only=settings.environment == "production",
+    )
+    errors.install(app)
+    app.mount("/static/app", StaticFiles(directory=STATIC), name="static")
+    vendor = settings.assets_dir
+    if (vendor / "echarts" / "dist").is_dir():
+        app.mount("/static/vendor/echarts", StaticFiles(directory=vendor / "echarts" / "dist"), name="echarts")
+    swagger = vendor / "swagger-ui-dist"
+    if swagger.is_dir():
+        app.mount("/static/vendor/swagger-ui", StaticFiles(directory=swagger), name="swagger")
+    app.include_router(pages.router)
+    app.include_router(regions.api)
+    app.include_router(merchants.router.api)
+    app.include_router(merchants.pages.router)
+    return app

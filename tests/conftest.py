@@ -1,0 +1,96 @@
+"""Shared fixtures: settings, migrated databases on SQLite (always) and PostgreSQL (when configured).
+
+Each database-backed test runs inside an outer transaction that is rolled back; service code that
+commits only releases a savepoint. PostgreSQL runs when XINXIAO_TEST_POSTGRES_URL is set, and then a
+server that cannot be reached fails the run instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from xinxiao import migrations
+from xinxiao.config import Settings
+from support import make_settings
+from xinxiao.db import make_engine, transaction
+from xinxiao.reference import seed_reference
+
+POSTGRES_URL = os.environ.get("XINXIAO_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
+def _fresh_postgres() -> str:
+    engine = make_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def template_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated and seeded SQLite file that tests copy instead of migrating again."""
+    path = tmp_path_factory.mktemp("template") / "xinxiao.db"
+    url = f"sqlite:///{path}"
+    migrations.upgrade(url)
+    engine = make_engine(url)
+    with transaction(sessionmaker(engine)) as session:
+        seed_reference(session)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def db_engine(request: pytest.FixtureRequest, template_sqlite: Path,
+              tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A migrated, seeded database engine per backend for the whole session."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("sqlite") / "xinxiao.db"
+        shutil.copy(template_sqlite, path)
+        engine = make_engine(f"sqlite:///{path}")
+    else:
+        url = _fresh_postgres()
+        migrations.upgrade(url)
+        engine = make_engine(url)
+        with transaction(sessionmaker(engine)) as session:
+            seed_reference(session)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sessions(db_engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """A session factory whose every commit is undone after the test."""
+    connection = db_engine.connect()
+    outer = connection.begin()
+    yield sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    outer.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def session(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """One session inside the rolled-back test transaction."""
+    with sessions() as s:
+        yield s
+
+
+@pytest.fixture
+def var_dir(tmp_path: Path) -> Path:
+    """An empty runtime directory."""
+    path = tmp_path / "var"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def settings(var_dir: Path) -> Settings:
+    """Settings pointing at a fresh SQLite database under ``var_dir``."""
+    return make_settings(var_dir)

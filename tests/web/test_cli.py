@@ -1,0 +1,41 @@
+"""The command line: users, merchants import/list/stats/export, acting within a user's scope."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from typer.testing import CliRunner
+
+from support import merchant_row, write_rows
+from websupport import Site
+from xinxiao.cli import app
+
+
+def _invoke(site: Site, *args: str, input: str | None = None) -> str:  # noqa: A002
+    env = {"XINXIAO_VAR_DIR": str(site.settings.var_dir), "XINXIAO_ENVIRONMENT": "test",
+           "XINXIAO_SECRET_KEY": site.settings.secret_key}
+    result = CliRunner().invoke(app, list(args), env=env, input=input)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_users_create_and_list(site: Site) -> None:
+    out = _invoke(site, "users", "create", "weixi", "--region", "533423", "--role", "submitter",
+                  input="a-long-password\na-long-password\n")
+    assert "created user weixi" in out
+    assert "weixi" in _invoke(site, "users", "list")
+
+
+def test_merchants_import_list_stats_export(site: Site) -> None:
+    path = write_rows(site.settings.var_dir / "cli.csv", [merchant_row("533423", i) for i in range(50, 53)])
+    assert "新增 3" in _invoke(site, "merchants", "import", str(path))
+    assert "新增 0" in _invoke(site, "merchants", "import", str(path))
+    listing = _invoke(site, "merchants", "list", "--as", "deqin")
+    assert "3 merchants" in listing
+    stats = _invoke(site, "merchants", "stats", "--as", "diqing")
+    assert "533423" in stats
+    out = site.settings.var_dir / "export.csv"
+    _invoke(site, "merchants", "export", "--as", "deqin", "-o", str(out))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert {r["区划代码"] for r in rows} == {"533422"}
