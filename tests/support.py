@@ -14,14 +14,18 @@ from xinxiao.core import Principal, Role, Scope
 from xinxiao.reference import make_uscc
 
 REPO = Path(__file__).resolve().parent.parent
-TEST_SECRET = "test-secret-key-not-for-production"  # noqa: S105
-PASSWORD = "correct horse battery"  # noqa: S105
+TEST_SECRET = "test-secret-key-not-for-production"
+PASSWORD = "correct horse battery"
 
 
 def make_settings(var_dir: Path, **overrides: Any) -> Settings:
     """Settings for a test: everything under ``var_dir``."""
-    values: dict[str, Any] = {"environment": "test", "secret_key": TEST_SECRET, "var_dir": var_dir,
-                              "assets_dir": REPO / "node_modules"}
+    values: dict[str, Any] = {
+        "environment": "test",
+        "secret_key": TEST_SECRET,
+        "var_dir": var_dir,
+        "assets_dir": REPO / "node_modules",
+    }
     return Settings(**(values | overrides))
 
 
@@ -68,6 +72,7 @@ def write_rows(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8") 
 
 def make_user(session: Session, username: str, adcode: str, role: Role = Role.analyst) -> accounts.User:
     """A stored user with the test password."""
-    data = accounts.UserCreate(username=username, display_name=username, password=PASSWORD, role=role,
-                               region_adcode=adcode)
+    data = accounts.UserCreate(
+        username=username, display_name=username, password=PASSWORD, role=role, region_adcode=adcode
+    )
     return accounts.create(session, actor=principal("000000", Role.admin, None), data=data)

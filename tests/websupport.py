@@ -1,18 +1,19 @@
-"""Helpers of the web tests: a web app over a fresh copy of the migrated SQLite database, with users and merchants in two counties."""
+"""Helpers of the web tests: a web app over a fresh copy of the migrated SQLite database.
+
+It holds users and merchants in two counties of 迪庆州.
+"""
 
 from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from support import PASSWORD, make_settings, make_user, merchant_row, write_rows
+from support import PASSWORD, make_user, merchant_row, write_rows
 from xinxiao.config import Settings
 from xinxiao.core import Role, system_principal
 from xinxiao.db import transaction
@@ -48,8 +49,9 @@ def csrf_of(html: str) -> str:
 def login(client: TestClient, username: str, password: str = PASSWORD) -> None:
     """Sign in through the form."""
     token = csrf_of(client.get("/login").text)
-    response = client.post("/login", data={"username": username, "password": password, "csrf": token,
-                                           "next": "/"}, follow_redirects=False)
+    response = client.post(
+        "/login", data={"username": username, "password": password, "csrf": token, "next": "/"}, follow_redirects=False
+    )
     assert response.status_code == 303, response.text
 
 
@@ -72,5 +74,6 @@ def populate(settings: Settings, template: Path) -> Site:
     run_import(runtime.sessions, actor=actor, job_id=job, path=path, report_dir=settings.var_dir, synthetic=True)
     with runtime.sessions() as session:
         ids = dict(session.execute(select(Merchant.id, Merchant.region_adcode)).all())
-    return Site(settings, runtime, [i for i, r in ids.items() if r == "533401"],
-                [i for i, r in ids.items() if r == "533422"])
+    return Site(
+        settings, runtime, [i for i, r in ids.items() if r == "533401"], [i for i, r in ids.items() if r == "533422"]
+    )

@@ -35,8 +35,13 @@ def test_parse_hours(value: str, expected: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("2024-05-01", date(2024, 5, 1)), ("2024/5/1", date(2024, 5, 1)), ("2024年5月1日", date(2024, 5, 1)),
-     ("2024-05-01 00:00:00", date(2024, 5, 1)), ("", None)],
+    [
+        ("2024-05-01", date(2024, 5, 1)),
+        ("2024/5/1", date(2024, 5, 1)),
+        ("2024年5月1日", date(2024, 5, 1)),
+        ("2024-05-01 00:00:00", date(2024, 5, 1)),
+        ("", None),
+    ],
 )
 def test_parse_date(value: str, expected: date | None) -> None:
     assert parse_date(value) == expected

@@ -23,8 +23,9 @@ def _count(session: Session, model: type) -> int:
 def _run(sessions: sessionmaker[Session], path: Path, adcode: str = "533400", batch_size: int = 3) -> ImportJob:
     actor = principal(adcode)
     job_id = jobs.start_import(sessions, actor=actor, path=path, filename=path.name)
-    return jobs.run_import(sessions, actor=actor, job_id=job_id, path=path, report_dir=path.parent / "reports",
-                           batch_size=batch_size)
+    return jobs.run_import(
+        sessions, actor=actor, job_id=job_id, path=path, report_dir=path.parent / "reports", batch_size=batch_size
+    )
 
 
 def _report(job: ImportJob, path: Path) -> list[list[str]]:
@@ -35,7 +36,9 @@ def _report(job: ImportJob, path: Path) -> list[list[str]]:
 
 def test_valid_rows_are_imported_and_invalid_ones_reported(sessions: sessionmaker[Session], tmp_path: Path) -> None:
     rows = [merchant_row("533401", i) for i in range(1, 6)]
-    rows[1]["统一社会信用代码"] = rows[1]["统一社会信用代码"][:-1] + ("0" if rows[1]["统一社会信用代码"][-1] != "0" else "1")
+    rows[1]["统一社会信用代码"] = rows[1]["统一社会信用代码"][:-1] + (
+        "0" if rows[1]["统一社会信用代码"][-1] != "0" else "1"
+    )
     rows[2]["区划代码"] = "533499"
     rows[3]["纬度"] = "北纬27度"
     rows.append(dict(rows[0]))  # a duplicate of line 2
@@ -43,8 +46,12 @@ def test_valid_rows_are_imported_and_invalid_ones_reported(sessions: sessionmake
     job = _run(sessions, path)
     assert (job.status, job.inserted, job.rejected, job.rows_total) == ("done", 2, 4, 6)
     report = _report(job, path)
-    assert [(r[0], r[1]) for r in report] == [("3", "统一社会信用代码"), ("4", "区划代码"), ("5", "纬度"),
-                                              ("7", "统一社会信用代码")]
+    assert [(r[0], r[1]) for r in report] == [
+        ("3", "统一社会信用代码"),
+        ("4", "区划代码"),
+        ("5", "纬度"),
+        ("7", "统一社会信用代码"),
+    ]
     assert "校验码" in report[0][2]
     assert "与第2行重复" in report[3][2]
 
@@ -103,8 +110,9 @@ def test_xlsx_is_imported_with_line_numbers(sessions: sessionmaker[Session], tmp
         ("名称,地址\n店,路\n".encode(), "缺少必填列"),
     ],
 )
-def test_unreadable_file_imports_nothing(sessions: sessionmaker[Session], tmp_path: Path, content: bytes,
-                                         reason: str) -> None:
+def test_unreadable_file_imports_nothing(
+    sessions: sessionmaker[Session], tmp_path: Path, content: bytes, reason: str
+) -> None:
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
     job = _run(sessions, path)
@@ -121,8 +129,9 @@ def test_unsupported_file_type(sessions: sessionmaker[Session], tmp_path: Path) 
     assert job.status == "failed" and "不支持" in (job.message or "")
 
 
-def test_a_crash_midway_leaves_nothing_half_written(sessions: sessionmaker[Session], tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crash_midway_leaves_nothing_half_written(
+    sessions: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = write_rows(tmp_path / "m.csv", [merchant_row("533401", i) for i in range(1, 10)])
     original = importing._write_batch
     calls = []
@@ -160,12 +169,28 @@ def test_existing_merchant_outside_scope_is_not_overwritten(sessions: sessionmak
 
 def test_merchants_are_assigned_to_places_by_location(sessions: sessionmaker[Session], tmp_path: Path) -> None:
     with sessions() as session, session.begin():
-        session.add_all([
-            Place(code="T-1", name="独克宗古城", kind="business_district", region_adcode="533401",
-                  center_lat=27.8240, center_lon=99.7050, radius_m=600),
-            Place(code="T-2", name="古城夜市", kind="night_cluster", region_adcode="533401",
-                  center_lat=27.8240, center_lon=99.7050, radius_m=150),
-        ])
+        session.add_all(
+            [
+                Place(
+                    code="T-1",
+                    name="独克宗古城",
+                    kind="business_district",
+                    region_adcode="533401",
+                    center_lat=27.8240,
+                    center_lon=99.7050,
+                    radius_m=600,
+                ),
+                Place(
+                    code="T-2",
+                    name="古城夜市",
+                    kind="night_cluster",
+                    region_adcode="533401",
+                    center_lat=27.8240,
+                    center_lon=99.7050,
+                    radius_m=150,
+                ),
+            ]
+        )
     rows = [
         merchant_row("533401", 1, 纬度="27.8241", 经度="99.7051"),  # inside both: the smaller wins
         merchant_row("533401", 2, 纬度="27.8280", 经度="99.7050"),  # ~440 m north: only the district

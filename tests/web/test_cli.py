@@ -12,17 +12,29 @@ from websupport import Site
 from xinxiao.cli import app
 
 
-def _invoke(site: Site, *args: str, input: str | None = None) -> str:  # noqa: A002
-    env = {"XINXIAO_VAR_DIR": str(site.settings.var_dir), "XINXIAO_ENVIRONMENT": "test",
-           "XINXIAO_SECRET_KEY": site.settings.secret_key}
+def _invoke(site: Site, *args: str, input: str | None = None) -> str:
+    env = {
+        "XINXIAO_VAR_DIR": str(site.settings.var_dir),
+        "XINXIAO_ENVIRONMENT": "test",
+        "XINXIAO_SECRET_KEY": site.settings.secret_key,
+    }
     result = CliRunner().invoke(app, list(args), env=env, input=input)
     assert result.exit_code == 0, result.output
     return result.output
 
 
 def test_users_create_and_list(site: Site) -> None:
-    out = _invoke(site, "users", "create", "weixi", "--region", "533423", "--role", "submitter",
-                  input="a-long-password\na-long-password\n")
+    out = _invoke(
+        site,
+        "users",
+        "create",
+        "weixi",
+        "--region",
+        "533423",
+        "--role",
+        "submitter",
+        input="a-long-password\na-long-password\n",
+    )
     assert "created user weixi" in out
     assert "weixi" in _invoke(site, "users", "list")
 

@@ -71,8 +71,12 @@ def test_import_through_the_upload_form(site: Site) -> None:
     rows = [merchant_row("533422", i) for i in range(20, 24)] + [merchant_row("533401", 30)]
     path = write_rows(site.settings.var_dir / "upload.csv", rows, encoding="gbk")
     with path.open("rb") as handle:
-        response = client.post("/merchants/import", data={"csrf": token},
-                               files={"file": ("商户.csv", handle, "text/csv")}, follow_redirects=True)
+        response = client.post(
+            "/merchants/import",
+            data={"csrf": token},
+            files={"file": ("商户.csv", handle, "text/csv")},
+            follow_redirects=True,
+        )
     assert response.status_code == 200
     assert 'id="job-inserted">4<' in response.text and 'id="job-rejected">1<' in response.text
     job_id = re.search(r'data-job="(\d+)"', response.text)

@@ -56,8 +56,13 @@ def create(session: Session, *, actor: Principal, data: UserCreate) -> User:
     session.add(user)
     session.flush()
     record_write(
-        session, actor=actor, action="create", entity="accounts_user", entity_id=user.id,
-        region_adcode=user.region_adcode, after=snapshot(user, exclude={"password_hash"}),
+        session,
+        actor=actor,
+        action="create",
+        entity="accounts_user",
+        entity_id=user.id,
+        region_adcode=user.region_adcode,
+        after=snapshot(user, exclude={"password_hash"}),
     )
     return user
 
@@ -111,8 +116,13 @@ def issue_token(session: Session, *, user: User, name: str = "api", days: int = 
     session.add(token)
     session.flush()
     record_write(
-        session, actor=principal_of(user), action="issue_token", entity="accounts_token",
-        entity_id=token.id, region_adcode=user.region_adcode, after={"name": name, "expires_at": expires},
+        session,
+        actor=principal_of(user),
+        action="issue_token",
+        entity="accounts_token",
+        entity_id=token.id,
+        region_adcode=user.region_adcode,
+        after={"name": name, "expires_at": expires},
     )
     return secret, expires
 

@@ -8,14 +8,17 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from xinxiao import merchants
 from xinxiao.cli import admin
 from xinxiao.config import get_settings
 from xinxiao.core import XinxiaoError
-from xinxiao import merchants
 from xinxiao.runtime import Runtime
 
-app = typer.Typer(help="新消 Xinxiao — new-type consumption promotion platform.", no_args_is_help=True,
-                  pretty_exceptions_show_locals=False)
+app = typer.Typer(
+    help="新消 Xinxiao — new-type consumption promotion platform.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
 app.add_typer(admin.db, name="db")
 app.add_typer(admin.demo, name="demo")
 app.add_typer(admin.users, name="users")
@@ -41,8 +44,13 @@ def serve(
     from xinxiao.web import create_app
 
     settings = ctx.obj.settings
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                log_level="info", proxy_headers=False)
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+        proxy_headers=False,
+    )
 
 
 def main() -> None:

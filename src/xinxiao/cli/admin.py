@@ -10,7 +10,6 @@ from rich.table import Table
 
 from xinxiao import accounts, migrations
 from xinxiao.core import Role, system_principal
-
 from xinxiao.db import transaction
 from xinxiao.runtime import Runtime
 
@@ -71,8 +70,9 @@ def users_create(
 ) -> None:
     """Create a user with a role and a region node."""
     runtime: Runtime = ctx.obj
-    data = accounts.UserCreate(username=username, display_name=display_name or username, password=password,
-                               role=role, region_adcode=region)
+    data = accounts.UserCreate(
+        username=username, display_name=display_name or username, password=password, role=role, region_adcode=region
+    )
     with transaction(runtime.sessions) as session:
         user = accounts.create(session, actor=system_principal(), data=data)
         console.print(f"created user {user.username} (id {user.id}, {user.role}, {user.region_adcode})")

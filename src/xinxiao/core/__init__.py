@@ -10,10 +10,11 @@ from xinxiao.core.errors import (
 )
 from xinxiao.core.pagination import Page, PageParams
 from xinxiao.core.principal import ANONYMOUS, Principal, Role, system_principal
-from xinxiao.core.scope import Scope
+from xinxiao.core.scope import NATIONAL, Scope, adcode_prefix
 
 __all__ = [
     "ANONYMOUS",
+    "NATIONAL",
     "AuditEntry",
     "Conflict",
     "InvalidInput",
@@ -25,6 +26,7 @@ __all__ = [
     "Role",
     "Scope",
     "XinxiaoError",
+    "adcode_prefix",
     "count_audit",
     "list_audit",
     "record_many",

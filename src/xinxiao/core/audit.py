@@ -103,12 +103,11 @@ def record_many(session: Session, *, actor: Principal, rows: Sequence[Mapping[st
 def _clean(data: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if data is None:
         return None
-    return json.loads(json.dumps({k: _jsonable(v) for k, v in data.items()}, default=str))
+    cleaned: dict[str, Any] = json.loads(json.dumps({k: _jsonable(v) for k, v in data.items()}, default=str))
+    return cleaned
 
 
-def list_audit(
-    session: Session, *, scope: Scope, entity: str | None = None, limit: int = 100
-) -> list[AuditEntry]:
+def list_audit(session: Session, *, scope: Scope, entity: str | None = None, limit: int = 100) -> list[AuditEntry]:
     """Latest audit entries inside ``scope`` (entries without a region are national)."""
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if scope.prefix:

@@ -15,7 +15,6 @@ from xinxiao.config import Settings
 from xinxiao.core import ANONYMOUS, PermissionDenied, Principal, XinxiaoError
 from xinxiao.runtime import Runtime
 
-
 AppState = Runtime
 
 

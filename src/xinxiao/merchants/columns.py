@@ -11,12 +11,34 @@ from typing import Any
 from xinxiao.reference import InvalidIdentifier, validate_uscc
 
 BUSINESS_FORMATS = (
-    "便利店", "超市", "百货店", "购物中心", "专业店", "专卖店", "仓储会员店", "折扣店", "无店铺",
-    "餐饮", "住宿", "生活服务", "文旅", "汽车", "其他",
+    "便利店",
+    "超市",
+    "百货店",
+    "购物中心",
+    "专业店",
+    "专卖店",
+    "仓储会员店",
+    "折扣店",
+    "无店铺",
+    "餐饮",
+    "住宿",
+    "生活服务",
+    "文旅",
+    "汽车",
+    "其他",
 )
-STATUSES = {"active": "active", "在营": "active", "存续": "active", "开业": "active",
-            "suspended": "suspended", "停业": "suspended", "closed": "closed", "注销": "closed",
-            "歇业": "closed", "吊销": "closed"}
+STATUSES = {
+    "active": "active",
+    "在营": "active",
+    "存续": "active",
+    "开业": "active",
+    "suspended": "suspended",
+    "停业": "suspended",
+    "closed": "closed",
+    "注销": "closed",
+    "歇业": "closed",
+    "吊销": "closed",
+}
 _TRUE = {"1", "true", "yes", "y", "是", "有", "t"}
 _FALSE = {"0", "false", "no", "n", "否", "无", "f", ""}
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*[-–—~至]\s*(\d{1,2}):(\d{2})$")

@@ -39,9 +39,14 @@ def _row(merchant: Merchant, place_codes: dict[int, str]) -> list[str]:
 
 def export_rows(session: Session, *, actor: Principal, filters: MerchantFilter) -> Iterator[list[str]]:
     """The header and one row per merchant in scope; the export itself is audited."""
-    record_write(session, actor=actor, action="export", entity="merchants_merchant",
-                 region_adcode=actor.scope.adcode if actor.scope.prefix else None,
-                 after={"filters": filters.model_dump(exclude_none=True)})
+    record_write(
+        session,
+        actor=actor,
+        action="export",
+        entity="merchants_merchant",
+        region_adcode=actor.scope.adcode if actor.scope.prefix else None,
+        after={"filters": filters.model_dump(exclude_none=True)},
+    )
     place_codes = {p.id: p.code for p in list_places(session, actor=actor)}
     yield HEADER
     for merchant in iter_merchants(session, actor=actor, filters=filters):

@@ -132,7 +132,9 @@ def _finish(record: dict[str, Any], context: _Context) -> dict[str, Any]:
         row[flag] = bool(row[flag])
     row["status"] = row["status"] or "active"
     row["place_id"] = (
-        context.places_by_code[code] if code else context.place_index.locate(row["region_adcode"], row["lat"], row["lon"])
+        context.places_by_code[code]
+        if code
+        else context.place_index.locate(str(row["region_adcode"]), row["lat"], row["lon"])
     )
     row["synthetic"] = context.synthetic
     row["content_hash"] = content_hash(row)
@@ -151,10 +153,7 @@ def _write_batch(
     if not records:
         return
     by_uscc = {row["uscc"]: (line, row) for line, row in records}
-    existing = {
-        m.uscc: m
-        for m in session.scalars(select(Merchant).where(Merchant.uscc.in_(list(by_uscc))))
-    }
+    existing = {m.uscc: m for m in session.scalars(select(Merchant).where(Merchant.uscc.in_(list(by_uscc))))}
     now = datetime.now(UTC)
     inserts, updates, audits = [], [], []
     for uscc, (line, row) in by_uscc.items():
@@ -182,8 +181,12 @@ def _write_batch(
 def _audit(action: str, row: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any]:
     after = {k: row.get(k) for k in (*FIELDS, "place_id")}
     return {
-        "action": action, "entity": "merchants_merchant", "entity_id": row["uscc"],
-        "region_adcode": row["region_adcode"], "before": before, "after": after,
+        "action": action,
+        "entity": "merchants_merchant",
+        "entity_id": row["uscc"],
+        "region_adcode": row["region_adcode"],
+        "before": before,
+        "after": after,
     }
 
 

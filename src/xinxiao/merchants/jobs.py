@@ -34,8 +34,13 @@ def start_import(factory: sessionmaker[Session], *, actor: Principal, path: Path
     """Record a new import job (committed at once so its page can be shown) and return its id."""
     actor.require(Role.analyst, Role.officer, Role.submitter)
     with transaction(factory) as session:
-        job = ImportJob(filename=filename, sha256=file_sha256(path), actor_id=actor.user_id,
-                        actor_name=actor.username, scope_adcode=actor.scope.adcode)
+        job = ImportJob(
+            filename=filename,
+            sha256=file_sha256(path),
+            actor_id=actor.user_id,
+            actor_name=actor.username,
+            scope_adcode=actor.scope.adcode,
+        )
         session.add(job)
         session.flush()
         return job.id
@@ -58,6 +63,7 @@ def run_import(
     synthetic: bool = False,
 ) -> ImportJob:
     """Run an import job to the end; the data and the job's counts commit together or not at all."""
+
     def tick(rows: int) -> None:
         with _lock:
             _progress[job_id] = rows
@@ -65,8 +71,15 @@ def run_import(
     try:
         with transaction(factory) as session:
             job = session.get_one(ImportJob, job_id)
-            result = import_rows(session, actor=actor, path=path, filename=job.filename,
-                                 batch_size=batch_size, synthetic=synthetic, progress=tick)
+            result = import_rows(
+                session,
+                actor=actor,
+                path=path,
+                filename=job.filename,
+                batch_size=batch_size,
+                synthetic=synthetic,
+                progress=tick,
+            )
             if result.errors:
                 report = report_dir / f"merchants-import-{job_id}-errors.csv"
                 write_error_report(report, result.errors)
@@ -74,10 +87,22 @@ def run_import(
             _finish(job, status="done", message=None)
             job.encoding, job.rows_total, job.inserted = result.encoding, result.rows_total, result.inserted
             job.updated, job.unchanged, job.rejected = result.updated, result.unchanged, result.rejected
-            record_write(session, actor=actor, action="import", entity="merchants_import", entity_id=job_id,
-                         region_adcode=actor.scope.adcode if actor.scope.prefix else None,
-                         after={"file": job.filename, "sha256": job.sha256, "inserted": job.inserted,
-                                "updated": job.updated, "unchanged": job.unchanged, "rejected": job.rejected})
+            record_write(
+                session,
+                actor=actor,
+                action="import",
+                entity="merchants_import",
+                entity_id=job_id,
+                region_adcode=actor.scope.adcode if actor.scope.prefix else None,
+                after={
+                    "file": job.filename,
+                    "sha256": job.sha256,
+                    "inserted": job.inserted,
+                    "updated": job.updated,
+                    "unchanged": job.unchanged,
+                    "rejected": job.rejected,
+                },
+            )
             return job
     except FileUnreadable as exc:
         return _fail(factory, job_id, exc.detail)

@@ -17,7 +17,6 @@ from xinxiao.merchants.places import PLACE_KINDS
 from xinxiao.merchants.router import FilterDep, StateDep, begin_import, job_read
 from xinxiao.reference import drillable, get_region, region_choices
 
-
 router = APIRouter(prefix="/merchants", include_in_schema=False)
 
 
@@ -31,13 +30,18 @@ def _common(session: SessionDep, actor: Principal) -> dict[str, object]:
 
 @router.get("", response_class=HTMLResponse)
 def list_page(
-    request: Request, session: SessionDep, actor: PagePrincipal, filters: FilterDep,
+    request: Request,
+    session: SessionDep,
+    actor: PagePrincipal,
+    filters: FilterDep,
     page: Annotated[PageParams, Query()],
 ) -> Response:
     """The merchant list with filters, search and export links."""
     result = service.list_merchants(session, actor=actor, filters=filters, page=page)
     context = _common(session, actor) | {
-        "result": result, "filters": filters, "formats": BUSINESS_FORMATS,
+        "result": result,
+        "filters": filters,
+        "formats": BUSINESS_FORMATS,
         "regions": region_choices(session, scope=actor.scope),
         "places": service.list_places(session, actor=actor),
         "query": request.url.query,
@@ -49,14 +53,18 @@ def list_page(
 def import_form(request: Request, session: SessionDep, actor: PagePrincipal) -> Response:
     """The upload form and the latest imports."""
     context = _common(session, actor) | {
-        "columns": COLUMNS, "jobs": service.list_imports(session, actor=actor),
+        "columns": COLUMNS,
+        "jobs": service.list_imports(session, actor=actor),
     }
     return render(request, "merchants/import.html", context)
 
 
 @router.post("/import", dependencies=[Depends(check_csrf)])
 def import_upload(
-    file: Annotated[UploadFile, File()], actor: PagePrincipal, state: StateDep, background: BackgroundTasks,
+    file: Annotated[UploadFile, File()],
+    actor: PagePrincipal,
+    state: StateDep,
+    background: BackgroundTasks,
 ) -> Response:
     """Accept the uploaded file and show the job's progress page."""
     job_id = begin_import(file, actor, state, background)
@@ -72,12 +80,18 @@ def import_page(job_id: int, request: Request, session: SessionDep, actor: PageP
 
 @router.get("/stats", response_class=HTMLResponse)
 def stats_page(
-    request: Request, session: SessionDep, actor: PagePrincipal, engine: AnalyticsDep, region: str | None = None,
+    request: Request,
+    session: SessionDep,
+    actor: PagePrincipal,
+    engine: AnalyticsDep,
+    region: str | None = None,
 ) -> Response:
     """Statistics of the scope (or a node inside it): choropleth by region, bars by industry, 业态 and place."""
     node = region or actor.scope.adcode
-    by = {d: stats.summary(session, actor=actor, engine=engine, dimension=d, region=region)
-          for d in ("region", "industry", "format", "place")}
+    by = {
+        d: stats.summary(session, actor=actor, engine=engine, dimension=d, region=region)
+        for d in ("region", "industry", "format", "place")
+    }
     context = _common(session, actor) | {
         "node": node,
         "node_region": get_region(session, adcode=node) if node != "000000" else None,
@@ -107,7 +121,9 @@ def detail_page(merchant_id: int, request: Request, session: SessionDep, actor: 
     merchant = service.get(session, actor=actor, merchant_id=merchant_id)
     place = service.get_place(session, actor=actor, place_id=merchant.place_id) if merchant.place_id else None
     context = _common(session, actor) | {
-        "m": merchant, "place": place, "place_kinds": PLACE_KINDS,
+        "m": merchant,
+        "place": place,
+        "place_kinds": PLACE_KINDS,
         "region": get_region(session, adcode=merchant.region_adcode),
     }
     context["synthetic"] = merchant.synthetic

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from xinxiao.core import InvalidInput
 
@@ -75,7 +76,7 @@ def _open_csv(path: Path, name: str) -> TableFile:
     return TableFile(encoding, header, _csv_rows(reader, handle, name))
 
 
-def _csv_rows(reader: csv._reader, handle: io.TextIOWrapper, name: str) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(reader: Any, handle: io.TextIOWrapper, name: str) -> Iterator[tuple[int, list[str]]]:
     with handle:
         try:
             for values in reader:

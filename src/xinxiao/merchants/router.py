@@ -43,7 +43,10 @@ def create_merchant(body: MerchantCreate, session: SessionDep, actor: CurrentPri
 
 @api.get("/export")
 def export(
-    session: SessionDep, actor: CurrentPrincipal, filters: FilterDep, format: Literal["csv", "xlsx"] = "csv",  # noqa: A002
+    session: SessionDep,
+    actor: CurrentPrincipal,
+    filters: FilterDep,
+    format: Literal["csv", "xlsx"] = "csv",
 ) -> Response:
     """Download the filtered merchants inside your scope as CSV (UTF-8 with BOM) or XLSX."""
     if format == "xlsx":
@@ -66,18 +69,24 @@ def list_places(session: SessionDep, actor: CurrentPrincipal, region: str | None
 
 @api.get("/stats", response_model=list[StatsRow])
 def statistics(
-    session: SessionDep, actor: CurrentPrincipal, engine: AnalyticsDep,
-    dimension: stats.Dimension = "region", region: str | None = None, level: stats.Level | None = None,
+    session: SessionDep,
+    actor: CurrentPrincipal,
+    engine: AnalyticsDep,
+    dimension: stats.Dimension = "region",
+    region: str | None = None,
+    level: stats.Level | None = None,
 ) -> list[StatsRow]:
     """Counts, 数字化率 and 限额以上 counts by region, industry, 业态 or place."""
-    return stats.summary(session, actor=actor, engine=engine, dimension=dimension, region=region,
-                         region_level=level)
+    return stats.summary(session, actor=actor, engine=engine, dimension=dimension, region=region, region_level=level)
 
 
 @api.get("/stats/new-above-quota", response_model=list[NewAboveQuotaRow])
 def new_above_quota(
-    session: SessionDep, actor: CurrentPrincipal, engine: AnalyticsDep,
-    region: str | None = None, level: stats.Level | None = None,
+    session: SessionDep,
+    actor: CurrentPrincipal,
+    engine: AnalyticsDep,
+    region: str | None = None,
+    level: stats.Level | None = None,
 ) -> list[NewAboveQuotaRow]:
     """New 限额以上 units by region and year (the plan target 新增限额以上单位 reads this)."""
     return stats.new_above_quota(session, actor=actor, engine=engine, region=region, region_level=level)
@@ -85,7 +94,10 @@ def new_above_quota(
 
 @api.post("/imports", response_model=ImportJobRead, status_code=202)
 def start_import(
-    file: Annotated[UploadFile, File()], actor: CurrentPrincipal, state: StateDep, background: BackgroundTasks,
+    file: Annotated[UploadFile, File()],
+    actor: CurrentPrincipal,
+    state: StateDep,
+    background: BackgroundTasks,
 ) -> ImportJobRead:
     """Upload a CSV (UTF-8 or GBK) or XLSX file; the import runs in the background."""
     job_id = begin_import(file, actor, state, background)
@@ -126,11 +138,19 @@ def update_merchant(
 def begin_import(file: UploadFile, actor: Principal, state: AppState, background: BackgroundTasks) -> int:
     settings = state.settings
     name = file.filename or "upload.csv"
-    path = jobs.save_upload(file.file, directory=settings.var_dir / "uploads", filename=name,
-                            max_bytes=settings.upload_max_bytes)
+    path = jobs.save_upload(
+        file.file, directory=settings.var_dir / "uploads", filename=name, max_bytes=settings.upload_max_bytes
+    )
     job_id = jobs.start_import(state.sessions, actor=actor, path=path, filename=name)
-    background.add_task(jobs.run_import, state.sessions, actor=actor, job_id=job_id, path=path,
-                        report_dir=settings.var_dir / "imports", batch_size=settings.import_batch_size)
+    background.add_task(
+        jobs.run_import,
+        state.sessions,
+        actor=actor,
+        job_id=job_id,
+        path=path,
+        report_dir=settings.var_dir / "imports",
+        batch_size=settings.import_batch_size,
+    )
     return job_id
 
 
@@ -138,5 +158,9 @@ def job_read(session: SessionDep, actor: Principal, job_id: int) -> ImportJobRea
     job = service.get_import(session, actor=actor, job_id=job_id)
     read = ImportJobRead.model_validate(job)
     running = jobs.progress(job_id)
-    return read.model_copy(update={"has_error_report": bool(job.error_report),
-                                   "rows_total": running if running is not None else job.rows_total})
+    return read.model_copy(
+        update={
+            "has_error_report": bool(job.error_report),
+            "rows_total": running if running is not None else job.rows_total,
+        }
+    )

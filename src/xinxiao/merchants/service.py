@@ -9,12 +9,17 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from xinxiao.core import Conflict, InvalidInput, NotFound, Principal, Role, record_write, snapshot
-from xinxiao.core.pagination import PageParams
+from xinxiao.core import Conflict, InvalidInput, NotFound, PageParams, Principal, Role, record_write, snapshot
 from xinxiao.merchants.importing import content_hash
 from xinxiao.merchants.models import ImportJob, Merchant, Place
 from xinxiao.merchants.places import PlaceIndex
-from xinxiao.merchants.schemas import MerchantCreate, MerchantFilter, MerchantPage, MerchantRead, MerchantUpdate
+from xinxiao.merchants.schemas import (
+    MerchantCreate,
+    MerchantFilter,
+    MerchantPage,
+    MerchantRead,
+    MerchantUpdate,
+)
 from xinxiao.reference import Region, get_region, is_valid_industry
 
 WRITERS = (Role.analyst, Role.officer, Role.submitter)
@@ -28,7 +33,7 @@ def get(session: Session, *, actor: Principal, merchant_id: int) -> Merchant:
     return merchant
 
 
-def scoped_query(actor: Principal, filters: MerchantFilter) -> Select[tuple[Merchant]]:
+def scoped_query(actor: Principal, filters: MerchantFilter) -> Select[Merchant]:
     """The SELECT of merchants inside the actor's scope matching ``filters``."""
     try:
         scope = actor.scope.narrow(filters.region)
@@ -37,12 +42,22 @@ def scoped_query(actor: Principal, filters: MerchantFilter) -> Select[tuple[Merc
     query = select(Merchant).where(scope.clause(Merchant.region_adcode))
     if filters.q:
         like = f"%{filters.q.strip()}%"
-        query = query.where(or_(Merchant.name.like(like), Merchant.uscc.like(like),
-                                Merchant.address.like(like), Merchant.brand.like(like)))
+        query = query.where(
+            or_(
+                Merchant.name.like(like),
+                Merchant.uscc.like(like),
+                Merchant.address.like(like),
+                Merchant.brand.like(like),
+            )
+        )
     if filters.industry:
         query = query.where(Merchant.industry_code.like(f"{filters.industry}%"))
-    for column, value in ((Merchant.business_format, filters.business_format), (Merchant.place_id, filters.place_id),
-                          (Merchant.status, filters.status), (Merchant.above_quota, filters.above_quota)):
+    for column, value in (
+        (Merchant.business_format, filters.business_format),
+        (Merchant.place_id, filters.place_id),
+        (Merchant.status, filters.status),
+        (Merchant.above_quota, filters.above_quota),
+    ):
         if value is not None:
             query = query.where(column == value)
     if filters.digital is not None:
@@ -51,9 +66,7 @@ def scoped_query(actor: Principal, filters: MerchantFilter) -> Select[tuple[Merc
     return query
 
 
-def list_merchants(
-    session: Session, *, actor: Principal, filters: MerchantFilter, page: PageParams
-) -> MerchantPage:
+def list_merchants(session: Session, *, actor: Principal, filters: MerchantFilter, page: PageParams) -> MerchantPage:
     """One page of merchants inside the actor's scope."""
     query = scoped_query(actor, filters)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
@@ -78,8 +91,15 @@ def create(session: Session, *, actor: Principal, data: MerchantCreate) -> Merch
     _derive(session, merchant)
     session.add(merchant)
     session.flush()
-    record_write(session, actor=actor, action="create", entity="merchants_merchant", entity_id=merchant.uscc,
-                 region_adcode=merchant.region_adcode, after=snapshot(merchant))
+    record_write(
+        session,
+        actor=actor,
+        action="create",
+        entity="merchants_merchant",
+        entity_id=merchant.uscc,
+        region_adcode=merchant.region_adcode,
+        after=snapshot(merchant),
+    )
     return merchant
 
 
@@ -88,16 +108,28 @@ def update(session: Session, *, actor: Principal, merchant_id: int, data: Mercha
     actor.require(*WRITERS)
     merchant = get(session, actor=actor, merchant_id=merchant_id)
     changes = data.model_dump(exclude_unset=True)
-    _validate(session, actor, changes.get("region_adcode", merchant.region_adcode),
-              changes.get("industry_code", merchant.industry_code))
+    _validate(
+        session,
+        actor,
+        changes.get("region_adcode", merchant.region_adcode),
+        changes.get("industry_code", merchant.industry_code),
+    )
     before = snapshot(merchant)
     for key, value in changes.items():
         setattr(merchant, key, value)
     _derive(session, merchant)
     merchant.updated_at = datetime.now(UTC)
     session.flush()
-    record_write(session, actor=actor, action="update", entity="merchants_merchant", entity_id=merchant.uscc,
-                 region_adcode=merchant.region_adcode, before=before, after=snapshot(merchant))
+    record_write(
+        session,
+        actor=actor,
+        action="update",
+        entity="merchants_merchant",
+        entity_id=merchant.uscc,
+        region_adcode=merchant.region_adcode,
+        before=before,
+        after=snapshot(merchant),
+    )
     return merchant
 
 
@@ -165,8 +197,16 @@ def upsert_places(session: Session, *, actor: Principal, places: list[dict[str, 
         after = snapshot(place)
         if before != after:
             written += 1
-            record_write(session, actor=actor, action="update" if before else "create", entity="merchants_place",
-                         entity_id=place.code, region_adcode=place.region_adcode, before=before, after=after)
+            record_write(
+                session,
+                actor=actor,
+                action="update" if before else "create",
+                entity="merchants_place",
+                entity_id=place.code,
+                region_adcode=place.region_adcode,
+                before=before,
+                after=after,
+            )
     return written
 
 

@@ -19,15 +19,35 @@ from xinxiao.reference import Region, industry
 Dimension = Literal["region", "industry", "format", "place"]
 Level = Literal["province", "prefecture", "county"]
 STAT_COLUMNS = (
-    "id", "region_adcode", "industry_code", "business_format", "place_id", "status", "mobile_payment",
-    "online_store", "smart_facilities", "above_quota", "above_quota_year", "opened_on",
+    "id",
+    "region_adcode",
+    "industry_code",
+    "business_format",
+    "place_id",
+    "status",
+    "mobile_payment",
+    "online_store",
+    "smart_facilities",
+    "above_quota",
+    "above_quota_year",
+    "opened_on",
 )
-ARROW_SCHEMA = pa.schema([
-    ("id", pa.int64()), ("region_adcode", pa.string()), ("industry_code", pa.string()),
-    ("business_format", pa.string()), ("place_id", pa.int64()), ("status", pa.string()),
-    ("mobile_payment", pa.bool_()), ("online_store", pa.bool_()), ("smart_facilities", pa.bool_()),
-    ("above_quota", pa.bool_()), ("above_quota_year", pa.int64()), ("opened_on", pa.date32()),
-])
+ARROW_SCHEMA = pa.schema(
+    [
+        ("id", pa.int64()),
+        ("region_adcode", pa.string()),
+        ("industry_code", pa.string()),
+        ("business_format", pa.string()),
+        ("place_id", pa.int64()),
+        ("status", pa.string()),
+        ("mobile_payment", pa.bool_()),
+        ("online_store", pa.bool_()),
+        ("smart_facilities", pa.bool_()),
+        ("above_quota", pa.bool_()),
+        ("above_quota_year", pa.int64()),
+        ("opened_on", pa.date32()),
+    ]
+)
 
 
 def _scope_of(actor: Principal, region: str | None) -> Scope:
@@ -46,14 +66,24 @@ def scoped_table(session: Session, *, scope: Scope) -> pa.Table:
     """The statistics columns of every merchant inside ``scope`` as an Arrow table."""
     query = select(*(getattr(Merchant, c) for c in STAT_COLUMNS)).where(scope.clause(Merchant.region_adcode))
     rows = session.execute(query).all()
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in STAT_COLUMNS]
-    return pa.table({name: pa.array(list(values), type=ARROW_SCHEMA.field(name).type)
-                     for name, values in zip(STAT_COLUMNS, columns, strict=True)}, schema=ARROW_SCHEMA)
+    columns: list[list[Any]] = [[row[i] for row in rows] for i in range(len(STAT_COLUMNS))]
+    return pa.table(
+        {
+            name: pa.array(list(values), type=ARROW_SCHEMA.field(name).type)
+            for name, values in zip(STAT_COLUMNS, columns, strict=True)
+        },
+        schema=ARROW_SCHEMA,
+    )
 
 
 def summary(
-    session: Session, *, actor: Principal, engine: AnalyticsEngine, dimension: Dimension,
-    region: str | None = None, region_level: Level | None = None,
+    session: Session,
+    *,
+    actor: Principal,
+    engine: AnalyticsEngine,
+    dimension: Dimension,
+    region: str | None = None,
+    region_level: Level | None = None,
 ) -> list[StatsRow]:
     """Counts, 数字化率 and 限额以上 counts by region, industry, 业态 or place inside the actor's scope."""
     scope = _scope_of(actor, region)
@@ -62,12 +92,17 @@ def summary(
         lambda t: statistics.summary_by(t["merchants"], dimension, region_level=level),
         {"merchants": scoped_table(session, scope=scope)},
     )
-    labels = _labels(session, dimension, set(frame["key"].dropna().astype(str)))
-    return [StatsRow(**_clean(row), label=labels.get(str(row["key"]), str(row["key"]))) for row in _records(frame)]
+    rows = [_clean(row) for row in _records(frame)]
+    labels = _labels(session, dimension, {r["key"] for r in rows})
+    return [StatsRow(**row, label=labels.get(row["key"], row["key"])) for row in rows]
 
 
 def new_above_quota(
-    session: Session, *, actor: Principal, engine: AnalyticsEngine, region: str | None = None,
+    session: Session,
+    *,
+    actor: Principal,
+    engine: AnalyticsEngine,
+    region: str | None = None,
     region_level: Level | None = None,
 ) -> list[NewAboveQuotaRow]:
     """New 限额以上 units per region and year inside the actor's scope."""
@@ -77,19 +112,34 @@ def new_above_quota(
         lambda t: statistics.new_above_quota_by_year(t["merchants"], region_level=level),
         {"merchants": scoped_table(session, scope=scope)},
     )
-    labels = _labels(session, "region", set(frame["key"].astype(str)))
-    return [NewAboveQuotaRow(key=str(r["key"]), label=labels.get(str(r["key"]), str(r["key"])),
-                             year=int(r["year"]), new_above_quota=int(r["new_above_quota"]))
-            for r in _records(frame)]
+    labels = _labels(session, "region", {_key(k) for k in frame["key"]})
+    return [
+        NewAboveQuotaRow(
+            key=str(r["key"]),
+            label=labels.get(str(r["key"]), str(r["key"])),
+            year=int(r["year"]),
+            new_above_quota=int(r["new_above_quota"]),
+        )
+        for r in _records(frame)
+    ]
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [dict(r) for r in frame.to_dict(orient="records")]
+    return [{str(k): v for k, v in r.items()} for r in frame.to_dict(orient="records")]
+
+
+def _key(value: Any) -> str:
+    """A group key as text: missing is empty, integral floats (place ids) lose their ``.0``."""
+    if value is None or pd.isna(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _clean(row: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in row.items() if k != "key"}
-    out["key"] = "" if row["key"] is None or pd.isna(row["key"]) else str(row["key"])
+    out["key"] = _key(row["key"])
     for key in ("mobile_payment_rate", "online_store_rate", "digital_rate"):
         out[key] = float(out[key])
     return out
@@ -100,7 +150,7 @@ def _labels(session: Session, dimension: Dimension, keys: set[str]) -> dict[str,
         query = select(Region.adcode, Region.name).where(Region.adcode.in_(keys))
         return dict(session.execute(query).all())
     if dimension == "place":
-        ids = [int(float(k)) for k in keys if k]
+        ids = [int(k) for k in keys if k]
         names = session.execute(select(Place.id, Place.name).where(Place.id.in_(ids))).all()
         return {str(i): n for i, n in names} | {"": "不在商圈内"}
     if dimension == "industry":

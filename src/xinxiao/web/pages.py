@@ -26,7 +26,7 @@ def home(request: Request, session: SessionDep, principal: OptionalPrincipal) ->
 
 
 @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
-def login_form(request: Request, next: str = "/") -> Response:  # noqa: A002 - the query parameter's name
+def login_form(request: Request, next: str = "/") -> Response:
     """The sign-in form."""
     return render(request, "login.html", {"next": _safe_next(next), "error": None})
 
@@ -37,7 +37,7 @@ def login(
     session: SessionDep,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
-    next: Annotated[str, Form()] = "/",  # noqa: A002
+    next: Annotated[str, Form()] = "/",
 ) -> Response:
     """Check the credentials and start a session."""
     try:

@@ -1,4 +1,7 @@
-"""Public reference routes (served by the web layer because reference sits below the web plumbing): the region tree and boundaries for maps (no personal data, no scope needed)."""
+"""Public region routes: the GB/T 2260 tree and boundaries for maps (public data, no scope needed).
+
+Served by the web layer because ``reference`` sits below the web plumbing.
+"""
 
 from __future__ import annotations
 

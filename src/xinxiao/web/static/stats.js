@@ -9,17 +9,21 @@
     var top = rows.slice().sort(function (a, b) { return b.merchants - a.merchants; }).slice(0, limit).reverse();
     var chart = echarts.init(el);
     chart.setOption({
-      tooltip: { trigger: "axis" },
-      grid: { left: 140, right: 60, top: 30, bottom: 30 },
-      legend: { data: [data.labels.merchants, data.labels.digital_rate] },
-      xAxis: [{ type: "value", name: data.labels.merchants }, { type: "value", max: 1, show: false }],
+      tooltip: {
+        trigger: "item",
+        formatter: function (p) {
+          var row = top[p.dataIndex];
+          return row.label + "<br>" + data.labels.merchants + ": " + row.merchants +
+            "<br>" + data.labels.digital_rate + ": " + (row.digital_rate * 100).toFixed(1) + "%";
+        }
+      },
+      grid: { left: 150, right: 40, top: 20, bottom: 30 },
+      xAxis: { type: "value", name: data.labels.merchants, minInterval: 1 },
       yAxis: { type: "category", data: top.map(function (r) { return r.label; }) },
-      series: [
-        { name: data.labels.merchants, type: "bar", data: top.map(function (r) { return r.merchants; }) },
-        { name: data.labels.digital_rate, type: "scatter", xAxisIndex: 1,
-          data: top.map(function (r) { return Math.round(r.digital_rate * 1000) / 1000; }) }
-      ]
+      series: [{ type: "bar", data: top.map(function (r) { return r.merchants; }), itemStyle: { color: "#c51b8a" },
+                 label: { show: true, position: "right" } }]
     });
+    el.dataset.ready = "1";
   }
 
   function choropleth() {
