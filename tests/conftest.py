@@ -17,14 +17,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from support import make_settings
+from support import BACKENDS, POSTGRES_URL, make_settings
 from xinxiao import migrations
 from xinxiao.config import Settings
 from xinxiao.db import make_engine, transaction
 from xinxiao.reference import seed_reference
-
-POSTGRES_URL = os.environ.get("XINXIAO_TEST_POSTGRES_URL", "")
-BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
 
 
 def _fresh_postgres() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ from xinxiao.core import Principal, Role, Scope
 from xinxiao.reference import make_uscc
 
 REPO = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get("XINXIAO_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
 TEST_SECRET = "test-secret-key-not-for-production"
 PASSWORD = "correct horse battery"
 

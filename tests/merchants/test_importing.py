@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from support import merchant_row, principal, uscc, write_rows
+from xinxiao import merchants
 from xinxiao.core import AuditEntry, Role
 from xinxiao.merchants import importing, jobs
 from xinxiao.merchants.models import ImportJob, Merchant, Place
@@ -209,3 +210,22 @@ def test_submitters_may_import_but_inspectors_may_not(sessions: sessionmaker[Ses
     with pytest.raises(Exception, match="roles"):
         jobs.start_import(sessions, actor=principal("533400", Role.inspector), path=path, filename="m.csv")
     assert jobs.start_import(sessions, actor=principal("533400", Role.submitter), path=path, filename="m.csv")
+
+
+def test_new_places_reassign_located_merchants(sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    _run(sessions, write_rows(tmp_path / "m.csv", [merchant_row("533401", 1, 纬度="27.8241", 经度="99.7051")]))
+    place = {
+        "code": "T-9",
+        "name": "新商圈",
+        "kind": "business_district",
+        "region_adcode": "533401",
+        "center_lat": 27.8240,
+        "center_lon": 99.7050,
+        "radius_m": 300.0,
+    }
+    with sessions() as session, session.begin():
+        assert merchants.upsert_places(session, actor=principal("533400"), places=[place]) == 1
+    with sessions() as session:
+        assert session.scalar(select(Place.code).join(Merchant, Merchant.place_id == Place.id)) == "T-9"
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "assign_place")).one()
+        assert entry.before == {"place_id": None}

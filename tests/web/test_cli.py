@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 
+import typer
 from typer.testing import CliRunner
 
-from support import merchant_row, write_rows
+from support import REPO, merchant_row, write_rows
 from websupport import Site
 from xinxiao.cli import app
 
@@ -51,3 +54,31 @@ def test_merchants_import_list_stats_export(site: Site) -> None:
     _invoke(site, "merchants", "export", "--as", "deqin", "-o", str(out))
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert {r["区划代码"] for r in rows} == {"533422"}
+
+
+def _commands(group: typer.Typer, prefix: str) -> list[tuple[str, str | None]]:
+    found = [
+        (
+            f"{prefix} {c.name or (c.callback.__name__ if c.callback else '')}".strip(),
+            c.help or (c.callback.__doc__ if c.callback else None),
+        )
+        for c in group.registered_commands
+    ]
+    for sub in group.registered_groups:
+        assert sub.typer_instance is not None
+        found += _commands(sub.typer_instance, f"{prefix} {sub.name}")
+    return found
+
+
+def test_every_command_is_described_and_documented() -> None:
+    docs = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    commands = _commands(app, "xinxiao")
+    assert len(commands) >= 10
+    for name, help_text in commands:
+        assert help_text, f"{name} has no help text"
+        assert f"`{name}" in docs, f"{name} is missing from docs/cli.md"
+
+
+def test_python_dash_m_works() -> None:
+    result = subprocess.run([sys.executable, "-m", "xinxiao", "--help"], capture_output=True, text=True, check=True)
+    assert "merchants" in result.stdout and "serve" in result.stdout

@@ -89,6 +89,15 @@ def authenticate(session: Session, *, username: str, password: str) -> User:
     except (VerificationError, InvalidHashError):
         raise AuthenticationFailed("用户名或密码错误") from None
     user.last_login_at = datetime.now(UTC)
+    record_write(
+        session,
+        actor=principal_of(user),
+        action="login",
+        entity="accounts_user",
+        entity_id=user.id,
+        region_adcode=user.region_adcode,
+        after={"last_login_at": user.last_login_at},
+    )
     return user
 
 

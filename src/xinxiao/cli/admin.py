@@ -53,7 +53,7 @@ def demo_load(
         console.print(f"the database already has {present} users; demo not loaded (use --force)")
         return
     summary = load_demo(runtime, scale=scale, log=console.print)
-    console.print(f"demo loaded: {summary}")
+    console.print(f"demo loaded; reference data: {summary['reference']}")
     console.print(f"demo logins (password [bold]{DEMO_PASSWORD}[/bold]):")
     for username, role, region in summary["users"]:
         console.print(f"  {username:<22} {role:<10} {region}")

@@ -11,9 +11,7 @@ from typing import Any
 
 from xinxiao import accounts, merchants
 from xinxiao.core import Role, system_principal
-
 from xinxiao.db import transaction
-
 from xinxiao.reference import seed_reference
 from xinxiao.runtime import Runtime
 
@@ -40,8 +38,9 @@ def load_demo(runtime: Runtime, *, scale: float = 1.0, log: Callable[[str], Any]
     with transaction(runtime.sessions) as session:
         reference = seed_reference(session)
         for username, name, role, region in DEMO_USERS:
-            data = accounts.UserCreate(username=username, display_name=name, password=DEMO_PASSWORD, role=role,
-                                       region_adcode=region)
+            data = accounts.UserCreate(
+                username=username, display_name=name, password=DEMO_PASSWORD, role=role, region_adcode=region
+            )
             accounts.create(session, actor=system, data=data)
     loaded: dict[str, Any] = {"reference": reference, "users": [(u, r.value, a) for u, _, r, a in DEMO_USERS]}
     for offset, (profile_name, count) in enumerate(MERCHANTS_PER_PROFILE.items()):
@@ -55,8 +54,14 @@ def load_demo(runtime: Runtime, *, scale: float = 1.0, log: Callable[[str], Any]
         n = max(1, int(count * scale))
         merchants.synthetic.write_csv(path, merchants.synthetic.generate_merchants(seed=seed, n=n, profile=profile))
         job_id = merchants.start_import(runtime.sessions, actor=system, path=path, filename=path.name)
-        job = merchants.run_import(runtime.sessions, actor=system, job_id=job_id, path=path,
-                                   report_dir=settings.var_dir / "imports", synthetic=True)
+        job = merchants.run_import(
+            runtime.sessions,
+            actor=system,
+            job_id=job_id,
+            path=path,
+            report_dir=settings.var_dir / "imports",
+            synthetic=True,
+        )
         log(f"{profile_name}: {len(places)} places, {job.inserted} synthetic merchants ({job.rejected} rejected)")
         loaded[profile_name] = {"places": len(places), "merchants": job.inserted, "rejected": job.rejected}
     return loaded

@@ -4,7 +4,16 @@ from xinxiao.merchants import cli, pages, router, synthetic
 from xinxiao.merchants.jobs import run_import, start_import
 from xinxiao.merchants.models import ImportJob, Merchant, Place
 from xinxiao.merchants.schemas import MerchantCreate, MerchantFilter, MerchantRead, MerchantUpdate
-from xinxiao.merchants.service import count, create, get, has_synthetic, list_merchants, list_places, update, upsert_places
+from xinxiao.merchants.service import (
+    count,
+    create,
+    get,
+    has_synthetic,
+    list_merchants,
+    list_places,
+    update,
+    upsert_places,
+)
 
 __all__ = [
     "ImportJob",
@@ -14,18 +23,18 @@ __all__ = [
     "MerchantRead",
     "MerchantUpdate",
     "Place",
+    "cli",
     "count",
     "create",
     "get",
     "has_synthetic",
     "list_merchants",
     "list_places",
-    "cli",
     "pages",
     "router",
     "run_import",
-    "synthetic",
     "start_import",
+    "synthetic",
     "update",
     "upsert_places",
 ]

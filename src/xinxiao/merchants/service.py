@@ -7,9 +7,20 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
-from xinxiao.core import Conflict, InvalidInput, NotFound, PageParams, Principal, Role, record_write, snapshot
+from xinxiao.core import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PageParams,
+    Principal,
+    Role,
+    record_many,
+    record_write,
+    snapshot,
+)
 from xinxiao.merchants.importing import content_hash
 from xinxiao.merchants.models import ImportJob, Merchant, Place
 from xinxiao.merchants.places import PlaceIndex
@@ -20,7 +31,7 @@ from xinxiao.merchants.schemas import (
     MerchantRead,
     MerchantUpdate,
 )
-from xinxiao.reference import Region, get_region, is_valid_industry
+from xinxiao.reference import get_region, is_valid_industry
 
 WRITERS = (Role.analyst, Role.officer, Role.submitter)
 
@@ -207,7 +218,34 @@ def upsert_places(session: Session, *, actor: Principal, places: list[dict[str, 
                 before=before,
                 after=after,
             )
+    reassign_places(session, actor=actor, regions={d["region_adcode"] for d in places})
     return written
+
+
+def reassign_places(session: Session, *, actor: Principal, regions: set[str]) -> int:
+    """Re-derive the place of every located merchant in ``regions`` after places changed; returns changes."""
+    index = PlaceIndex(session.scalars(select(Place).where(Place.region_adcode.in_(regions))))
+    query = select(Merchant.id, Merchant.uscc, Merchant.region_adcode, Merchant.lat, Merchant.lon, Merchant.place_id)
+    changes = []
+    for row in session.execute(query.where(Merchant.region_adcode.in_(regions), Merchant.lat.is_not(None))):
+        place_id = index.locate(row.region_adcode, row.lat, row.lon)
+        if place_id != row.place_id:
+            changes.append((row, place_id))
+    if changes:
+        session.execute(sql_update(Merchant), [{"id": row.id, "place_id": place_id} for row, place_id in changes])
+        audits = [
+            {
+                "action": "assign_place",
+                "entity": "merchants_merchant",
+                "entity_id": row.uscc,
+                "region_adcode": row.region_adcode,
+                "before": {"place_id": row.place_id},
+                "after": {"place_id": new},
+            }
+            for row, new in changes
+        ]
+        record_many(session, actor=actor, rows=audits)
+    return len(changes)
 
 
 def get_import(session: Session, *, actor: Principal, job_id: int) -> ImportJob:
@@ -222,10 +260,3 @@ def list_imports(session: Session, *, actor: Principal, limit: int = 20) -> list
     """Latest import jobs inside the actor's scope."""
     query = select(ImportJob).where(actor.scope.clause(ImportJob.scope_adcode)).order_by(ImportJob.id.desc())
     return list(session.scalars(query.limit(limit)))
-
-
-def region_names(session: Session, codes: set[str]) -> dict[str, str]:
-    """Names of regions by adcode."""
-    if not codes:
-        return {}
-    return dict(session.execute(select(Region.adcode, Region.name).where(Region.adcode.in_(codes))).all())

@@ -52,7 +52,8 @@ _PREFIX_DIGITS: dict[str, int] = {"province": 2, "prefecture": 4, "county": 6}
 def region_key(adcode: ir.StringValue, level: RegionLevel) -> ir.StringValue:
     """The adcode of the ``level`` region holding county ``adcode`` (533422 → 533400 → 530000).
 
-    Counties directly under a province (Hubei's 4290xx) group under the pseudo-prefecture 429000.
+    A county directly under a province (省直辖县级行政区划, codes xx90xx such as Hubei's 仙桃 429004)
+    is its own prefecture-level unit, as on the province's map and in official tables.
 
     >>> import pyarrow as pa
     >>> from xinxiao.analytics import DuckDBEngine
@@ -60,14 +61,17 @@ def region_key(adcode: ir.StringValue, level: RegionLevel) -> ir.StringValue:
     ...     code = tables["codes"].adcode
     ...     return tables["codes"].select(*(region_key(code, lvl).name(lvl) for lvl in REGION_LEVELS))
     >>> DuckDBEngine().execute(levels, {"codes": pa.table({"adcode": ["429004", "533422"]})}).values.tolist()
-    [['420000', '429000', '429004'], ['530000', '533400', '533422']]
+    [['420000', '429004', '429004'], ['530000', '533400', '533422']]
     """
     digits = _PREFIX_DIGITS.get(level)
     if digits is None:
         raise InvalidInput(f"unknown region level {level!r}", level=level)
     if digits == 6:
         return adcode
-    return adcode.substr(0, digits).concat("0" * (6 - digits))
+    truncated = adcode.substr(0, digits).concat("0" * (6 - digits))
+    if digits == 4:
+        return (adcode.substr(2, 2) == "90").ifelse(adcode, truncated)
+    return truncated
 
 
 def summary_by(
