@@ -47,7 +47,7 @@ def measure(work: Callable[[], Any]) -> tuple[float, float, Any]:
     return time.perf_counter() - start, _peak_mib(), result
 
 
-def xinxiao_import(csv_path: Path, workdir: Path) -> Any:
+def xinxiao_import(csv_path: Path, workdir: Path, seed: int) -> Any:
     """The product's import path into a freshly migrated SQLite database."""
     url = f"sqlite:///{workdir / 'xinxiao.db'}"
     migrations.upgrade(url)
@@ -56,7 +56,7 @@ def xinxiao_import(csv_path: Path, workdir: Path) -> Any:
     with transaction(sessions) as session:
         seed_reference(session)
     actor = system_principal()
-    places = merchants.synthetic.generate_places(seed=7, profile=merchants.synthetic.load_profile("all"))
+    places = merchants.synthetic.generate_places(seed=seed, profile=merchants.synthetic.load_profile("all"))
     with transaction(sessions) as session:
         merchants.upsert_places(session, actor=actor, places=places)
 
@@ -101,13 +101,11 @@ def main() -> None:
         workdir = Path(tmp)
         csv_path = workdir / "merchants.csv"
         profile = merchants.synthetic.load_profile("all")
-        gen_seconds, _, _ = measure(
-            lambda: merchants.synthetic.write_csv(
-                csv_path, merchants.synthetic.generate_merchants(seed=args.seed, n=args.rows, profile=profile)
-            )
-        )
+        places = merchants.synthetic.generate_places(seed=args.seed, profile=profile)
+        rows = merchants.synthetic.generate_merchants(seed=args.seed, n=args.rows, profile=profile, places=places)
+        gen_seconds, _, _ = measure(lambda: merchants.synthetic.write_csv(csv_path, rows))
         base_seconds, base_peak, base_rows = baseline_import(csv_path, workdir)
-        seconds, peak, job = xinxiao_import(csv_path, workdir)
+        seconds, peak, job = xinxiao_import(csv_path, workdir, args.seed)
         result = {
             "benchmark": "merchants_import",
             "rows": args.rows,

@@ -298,3 +298,8 @@ def test_mask_phone(phone: str, masked: str) -> None:
 @given(st.text())
 def test_mask_phone_never_raises(text: str) -> None:
     assert isinstance(mask_phone(text), str)
+
+
+@given(st.text(alphabet=USCC_ALPHABET, min_size=17, max_size=17))
+def test_uscc_check_digit_agrees_with_stdnum(first17: str) -> None:
+    assert uscc_check_digit(first17) == stdnum_uscc.calc_check_digit(first17)

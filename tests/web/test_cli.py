@@ -82,3 +82,32 @@ def test_every_command_is_described_and_documented() -> None:
 def test_python_dash_m_works() -> None:
     result = subprocess.run([sys.executable, "-m", "xinxiao", "--help"], capture_output=True, text=True, check=True)
     assert "merchants" in result.stdout and "serve" in result.stdout
+
+
+def test_officers_must_belong_to_a_unit(site: Site) -> None:
+    env = {
+        "XINXIAO_VAR_DIR": str(site.settings.var_dir),
+        "XINXIAO_ENVIRONMENT": "test",
+        "XINXIAO_SECRET_KEY": site.settings.secret_key,
+    }
+    result = CliRunner().invoke(
+        app,
+        ["users", "create", "o1", "--region", "533400", "--role", "officer"],
+        env=env,
+        input="a-long-password\na-long-password\n",
+    )
+    assert result.exit_code != 0
+    out = _invoke(
+        site,
+        "users",
+        "create",
+        "o2",
+        "--region",
+        "533400",
+        "--role",
+        "officer",
+        "--unit",
+        "州商务局",
+        input="a-long-password\na-long-password\n",
+    )
+    assert "created user o2" in out

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from xinxiao.accounts.models import ApiToken, User
 from xinxiao.accounts.schemas import UserCreate
 from xinxiao.core import Conflict, InvalidInput, NotFound, Principal, Role, Scope, record_write, snapshot
-from xinxiao.reference import get_region
+from xinxiao.reference import get_region, get_unit
 
 _hasher = PasswordHasher()
 
@@ -43,6 +43,7 @@ def create(session: Session, *, actor: Principal, data: UserCreate) -> User:
     get_region(session, adcode=data.region_adcode)
     if not actor.scope.covers(data.region_adcode):
         raise InvalidInput(f"地区 {data.region_adcode} 不在您的管辖范围内", field="region_adcode")
+    _check_unit(session, actor, data)
     if session.scalar(select(User.id).where(User.username == data.username)) is not None:
         raise Conflict(f"用户名 {data.username} 已存在", field="username")
     user = User(
@@ -65,6 +66,13 @@ def create(session: Session, *, actor: Principal, data: UserCreate) -> User:
         after=snapshot(user, exclude={"password_hash"}),
     )
     return user
+
+
+def _check_unit(session: Session, actor: Principal, data: UserCreate) -> None:
+    if data.role is Role.officer and data.unit_id is None:
+        raise InvalidInput("部门经办人必须属于一个政府单位 (unit_id)", field="unit_id")
+    if data.unit_id is not None and not actor.scope.covers(get_unit(session, unit_id=data.unit_id).region_adcode):
+        raise InvalidInput(f"单位 {data.unit_id} 不在您的管辖范围内", field="unit_id")
 
 
 def list_users(session: Session, *, actor: Principal) -> list[User]:

@@ -11,6 +11,7 @@ from rich.table import Table
 from xinxiao import accounts, migrations
 from xinxiao.core import Role, system_principal
 from xinxiao.db import transaction
+from xinxiao.reference import find_unit
 from xinxiao.runtime import Runtime
 
 console = Console()
@@ -66,14 +67,21 @@ def users_create(
     region: Annotated[str, typer.Option(help="region adcode, e.g. 533400")],
     role: Annotated[Role, typer.Option(help="role")] = Role.analyst,
     display_name: Annotated[str | None, typer.Option(help="name shown in pages")] = None,
+    unit: Annotated[str | None, typer.Option(help="government unit of the region (officers), e.g. 州商务局")] = None,
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = "",
 ) -> None:
-    """Create a user with a role and a region node."""
+    """Create a user with a role, a region node and, for officers, a government unit."""
     runtime: Runtime = ctx.obj
-    data = accounts.UserCreate(
-        username=username, display_name=display_name or username, password=password, role=role, region_adcode=region
-    )
     with transaction(runtime.sessions) as session:
+        unit_id = find_unit(session, name=unit, region_adcode=region).id if unit else None
+        data = accounts.UserCreate(
+            username=username,
+            display_name=display_name or username,
+            password=password,
+            role=role,
+            region_adcode=region,
+            unit_id=unit_id,
+        )
         user = accounts.create(session, actor=system_principal(), data=data)
         console.print(f"created user {user.username} (id {user.id}, {user.role}, {user.region_adcode})")
 

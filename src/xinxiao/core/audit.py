@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -33,6 +32,9 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -40,9 +42,11 @@ def _jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, bytes):
         return value.hex()
-    if hasattr(value, "value") and not isinstance(value, str | int | float | bool):
-        return value.value
-    return value
+    if isinstance(value, dict | list | str | int | float | bool) or value is None:
+        return value
+    if hasattr(value, "value"):
+        return _jsonable(value.value)
+    return str(value)
 
 
 def snapshot(obj: Any, exclude: Iterable[str] = ()) -> dict[str, Any]:
@@ -97,14 +101,13 @@ def record_many(session: Session, *, actor: Principal, rows: Sequence[Mapping[st
         }
         for r in rows
     ]
-    session.execute(insert(AuditEntry), values)
+    session.connection().execute(insert(AuditEntry.__table__), values)
 
 
 def _clean(data: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if data is None:
         return None
-    cleaned: dict[str, Any] = json.loads(json.dumps({k: _jsonable(v) for k, v in data.items()}, default=str))
-    return cleaned
+    return {k: v if type(v) in _PLAIN else _jsonable(v) for k, v in data.items()}
 
 
 def list_audit(session: Session, *, scope: Scope, entity: str | None = None, limit: int = 100) -> list[AuditEntry]:

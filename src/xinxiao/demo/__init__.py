@@ -12,10 +12,11 @@ from typing import Any
 from xinxiao import accounts, merchants
 from xinxiao.core import Role, system_principal
 from xinxiao.db import transaction
-from xinxiao.reference import seed_reference
+from xinxiao.reference import find_unit, seed_reference
 from xinxiao.runtime import Runtime
 
 DEMO_PASSWORD = "xinxiao-demo"  # noqa: S105 - printed on purpose: demo logins for a development machine
+OFFICER_UNITS = {"diqing_officer": "州市场监管局", "diqing_commerce_officer": "州商务局"}
 DEMO_USERS: tuple[tuple[str, str, Role, str], ...] = (
     ("hubei_admin", "湖北省商务厅管理员", Role.admin, "420000"),
     ("hubei_analyst", "湖北省发展改革委分析员", Role.analyst, "420000"),
@@ -23,6 +24,7 @@ DEMO_USERS: tuple[tuple[str, str, Role, str], ...] = (
     ("diqing_admin", "迪庆州商务局管理员", Role.admin, "533400"),
     ("diqing_analyst", "迪庆州商务局分析员", Role.analyst, "533400"),
     ("diqing_officer", "迪庆州市场监管局经办人", Role.officer, "533400"),
+    ("diqing_commerce_officer", "迪庆州商务局经办人", Role.officer, "533400"),
     ("diqing_inspector", "迪庆州市场监管执法人员", Role.inspector, "533400"),
     ("shangrila_analyst", "香格里拉市商务局分析员", Role.analyst, "533401"),
     ("deqin_analyst", "德钦县商务局分析员", Role.analyst, "533422"),
@@ -38,8 +40,14 @@ def load_demo(runtime: Runtime, *, scale: float = 1.0, log: Callable[[str], Any]
     with transaction(runtime.sessions) as session:
         reference = seed_reference(session)
         for username, name, role, region in DEMO_USERS:
+            unit = OFFICER_UNITS.get(username)
             data = accounts.UserCreate(
-                username=username, display_name=name, password=DEMO_PASSWORD, role=role, region_adcode=region
+                username=username,
+                display_name=name,
+                password=DEMO_PASSWORD,
+                role=role,
+                region_adcode=region,
+                unit_id=find_unit(session, name=unit, region_adcode=region).id if unit else None,
             )
             accounts.create(session, actor=system, data=data)
     loaded: dict[str, Any] = {"reference": reference, "users": [(u, r.value, a) for u, _, r, a in DEMO_USERS]}

@@ -151,6 +151,11 @@ def parse_date(value: str) -> date | None:
     """An ISO date (also 2024/05/01 and 2024年5月1日), or empty."""
     if not value:
         return None
+    if len(value) == 10 and value[4] == "-":
+        try:
+            return date.fromisoformat(value)  # the common case, fast
+        except ValueError:
+            pass
     text = value.replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").strip()
     text = text.split(" ")[0].split("T")[0]
     try:

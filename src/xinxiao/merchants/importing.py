@@ -159,7 +159,7 @@ def _write_batch(
     for uscc, (line, row) in by_uscc.items():
         old = existing.get(uscc)
         if old is None:
-            inserts.append({**row, "created_at": now, "updated_at": now})
+            inserts.append({**row, "coord_system": "GCJ-02", "created_at": now, "updated_at": now})
             audits.append(_audit("import_create", row, None))
         elif not context.actor.scope.covers(old.region_adcode):
             result.errors.append((line, "统一社会信用代码", "该主体已登记在您的管辖范围以外, 请联系上级部门", uscc))
@@ -169,8 +169,8 @@ def _write_batch(
             before = {k: getattr(old, k) for k in (*FIELDS, "place_id")}
             updates.append({**row, "id": old.id, "updated_at": now})
             audits.append(_audit("import_update", row, before))
-    if inserts:
-        session.execute(insert(Merchant), inserts)
+    if inserts:  # Core executemany: one statement for the batch (the ORM path splits it per row shape)
+        session.connection().execute(insert(Merchant.__table__), inserts)
     if updates:
         session.execute(update(Merchant), updates)
     record_many(session, actor=context.actor, rows=audits)

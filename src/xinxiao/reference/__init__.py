@@ -17,7 +17,14 @@ from xinxiao.reference.identifiers import (
 )
 from xinxiao.reference.industries import IndustryInfo, industries, industry, is_valid_industry, section_of
 from xinxiao.reference.models import GovUnit, GovUnitAlias, Industry, Region
-from xinxiao.reference.service import get_region, list_regions, region_choices, seed_reference
+from xinxiao.reference.service import (
+    find_unit,
+    get_region,
+    get_unit,
+    list_regions,
+    region_choices,
+    seed_reference,
+)
 from xinxiao.reference.units import ResolvedUnit, UnitRegistry, unit_registry
 
 __all__ = [
@@ -35,7 +42,9 @@ __all__ = [
     "calendar",
     "centroid",
     "drillable",
+    "find_unit",
     "get_region",
+    "get_unit",
     "industries",
     "industry",
     "is_valid_industry",

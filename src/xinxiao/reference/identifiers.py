@@ -2,7 +2,8 @@
 
 python-stdnum's ``cn.uscc`` requires the first eight characters to be digits, which rejects valid
 codes issued by registration authorities ``A`` (中央军委改革和编制办公室), ``N`` (农业) and ``Y`` (其他).
-We reuse its check-digit routine and apply the full GB 32100 structure ourselves.
+We apply the full GB 32100 structure ourselves; a test checks our check digit against python-stdnum's
+(ours uses a lookup table, which is several times faster on bulk imports).
 
 python-stdnum's ``cn.ric`` only knows 18-digit numbers, accepts birth dates in the future and rejects
 any region code missing from its bundled county list (for example the 810000/820000/830000 codes of
@@ -20,11 +21,13 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 
-from stdnum.cn import uscc as _stdnum_uscc
 from stdnum.iso7064 import mod_11_2 as _mod_11_2
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+_USCC_VALUES = {c: i for i, c in enumerate(USCC_ALPHABET)}
+_ORG_VALUES = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}  # GB 11714: A=10 … Z=35
+_USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # GB 32100: W_i = 3^(i-1) mod 31
 
 # GB 32100-2015 table 1: registration authority → allowed organisation-type codes.
 REGISTRATION_AUTHORITIES: dict[str, tuple[str, frozenset[str]]] = {
@@ -69,11 +72,10 @@ def org_code_check_digit(body: str) -> str:
 
 
 def _org_value(char: str) -> int:
-    if char.isdigit():
-        return int(char)
-    if "A" <= char <= "Z":
-        return ord(char) - ord("A") + 10
-    raise InvalidIdentifier(f"character {char!r} is not allowed in an organisation code")
+    value = _ORG_VALUES.get(char)
+    if value is None:
+        raise InvalidIdentifier(f"character {char!r} is not allowed in an organisation code")
+    return value
 
 
 def uscc_check_digit(first17: str) -> str:
@@ -82,7 +84,8 @@ def uscc_check_digit(first17: str) -> str:
     >>> uscc_check_digit("91110000600037341")
     'L'
     """
-    return str(_stdnum_uscc.calc_check_digit(first17))
+    total = sum(_USCC_VALUES[c] * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[-total % 31]
 
 
 def validate_uscc(code: str) -> str:

@@ -66,3 +66,22 @@ def region_choices(session: Session, *, scope: Scope) -> list[Region]:
     """The scope's own region and every region below it, in adcode order (for pickers and filters)."""
     query = select(Region).where(scope.clause(Region.adcode)).order_by(Region.adcode)
     return list(session.scalars(query))
+
+
+def get_unit(session: Session, *, unit_id: int) -> GovUnit:
+    """A government unit by id."""
+    unit = session.get(GovUnit, unit_id)
+    if unit is None:
+        raise NotFound(f"单位 {unit_id} 不存在")
+    return unit
+
+
+def find_unit(session: Session, *, name: str, region_adcode: str) -> GovUnit:
+    """The unit of a region by its canonical name or one of its aliases."""
+    query = select(GovUnit).where(GovUnit.region_adcode == region_adcode)
+    unit = session.scalar(query.where(GovUnit.name == name)) or session.scalar(
+        query.join(GovUnitAlias, GovUnitAlias.unit_id == GovUnit.id).where(GovUnitAlias.alias == name)
+    )
+    if unit is None:
+        raise NotFound(f"{region_adcode} 没有名为 {name} 的单位")
+    return unit
