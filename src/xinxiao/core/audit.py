@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, BigInteger, Integer, String, func, insert, select
+from sqlalchemy import JSON, BigInteger, Integer, String, Table, func, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from xinxiao.core.principal import Principal
@@ -101,7 +101,7 @@ def record_many(session: Session, *, actor: Principal, rows: Sequence[Mapping[st
         }
         for r in rows
     ]
-    session.connection().execute(insert(AuditEntry.__table__), values)
+    session.connection().execute(insert(cast(Table, AuditEntry.__table__)), values)
 
 
 def _clean(data: Mapping[str, Any] | None) -> dict[str, Any] | None:

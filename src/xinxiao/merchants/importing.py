@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from xinxiao.core import InvalidInput, Principal, record_many
@@ -170,7 +170,7 @@ def _write_batch(
             updates.append({**row, "id": old.id, "updated_at": now})
             audits.append(_audit("import_update", row, before))
     if inserts:  # Core executemany: one statement for the batch (the ORM path splits it per row shape)
-        session.connection().execute(insert(Merchant.__table__), inserts)
+        session.connection().execute(insert(cast(Table, Merchant.__table__)), inserts)
     if updates:
         session.execute(update(Merchant), updates)
     record_many(session, actor=context.actor, rows=audits)
