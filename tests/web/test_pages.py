@@ -133,3 +133,8 @@ def test_openapi_lists_the_merchant_api_and_every_route_is_described(site: Site)
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
             assert operation.get("description") or operation.get("summary"), f"{method} {path}"
+
+
+def test_home_page_shows_the_banner_when_the_scope_holds_synthetic_data(site: Site) -> None:
+    assert 'id="synthetic-banner"' in site.client("diqing").get("/").text
+    assert 'id="synthetic-banner"' not in site.client("hubei_admin").get("/").text

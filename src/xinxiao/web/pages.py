@@ -19,10 +19,11 @@ router = APIRouter()
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def home(request: Request, session: SessionDep, principal: OptionalPrincipal) -> Response:
     """Landing page: the modules and, when signed in, the size of the registry in scope."""
-    counts = None
+    counts, synthetic = None, False
     if not principal.is_anonymous:
         counts = {"merchants": merchants.count(session, actor=principal)}
-    return render(request, "home.html", {"principal": principal, "counts": counts})
+        synthetic = merchants.has_synthetic(session, actor=principal)
+    return render(request, "home.html", {"principal": principal, "counts": counts, "synthetic": synthetic})
 
 
 @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
