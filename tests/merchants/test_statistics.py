@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from xinxiao.analytics import DuckDBEngine, SparkEngine, normalise_frame
 from xinxiao.core import InvalidInput
 from xinxiao.merchants.statistics import (
+    INPUT_SCHEMA,
     MEASURES,
     new_above_quota_by_year,
     region_key,
@@ -25,22 +26,7 @@ from xinxiao.merchants.statistics import (
     totals,
 )
 
-SCHEMA = pa.schema(
-    [
-        ("id", pa.int64()),
-        ("region_adcode", pa.string()),
-        ("industry_code", pa.string()),
-        ("business_format", pa.string()),
-        ("place_id", pa.int64()),
-        ("status", pa.string()),
-        ("mobile_payment", pa.bool_()),
-        ("online_store", pa.bool_()),
-        ("smart_facilities", pa.bool_()),
-        ("above_quota", pa.bool_()),
-        ("above_quota_year", pa.int64()),
-        ("opened_on", pa.date32()),
-    ]
-)
+SCHEMA = INPUT_SCHEMA
 T, F = True, False
 
 # id, county, industry, 业态, place, status, mobile, online, smart, 限上, 限上 year, opened

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from xinxiao.accounts.models import ApiToken, User
 from xinxiao.accounts.schemas import UserCreate
-from xinxiao.core import Conflict, InvalidInput, NotFound, Principal, Role, Scope, record_write, snapshot
+from xinxiao.core import Conflict, InvalidInput, NotFound, Principal, Role, Scope, record_write, snapshot, utcnow
 from xinxiao.reference import get_region, get_unit
 
 _hasher = PasswordHasher()
@@ -96,7 +96,7 @@ def authenticate(session: Session, *, username: str, password: str) -> User:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         raise AuthenticationFailed("用户名或密码错误") from None
-    user.last_login_at = datetime.now(UTC)
+    user.last_login_at = utcnow()
     record_write(
         session,
         actor=principal_of(user),
@@ -128,7 +128,7 @@ def get_by_username(session: Session, *, username: str) -> User:
 def issue_token(session: Session, *, user: User, name: str = "api", days: int = 90) -> tuple[str, datetime]:
     """A new bearer token for ``user``; returns the secret (shown once) and its expiry."""
     secret = "xx_" + secrets.token_urlsafe(32)
-    expires = datetime.now(UTC) + timedelta(days=days)
+    expires = utcnow() + timedelta(days=days)
     token = ApiToken(user_id=user.id, name=name, digest=_digest(secret), expires_at=expires)
     session.add(token)
     session.flush()
@@ -147,7 +147,7 @@ def issue_token(session: Session, *, user: User, name: str = "api", days: int = 
 def user_for_token(session: Session, *, secret: str) -> User:
     """The user behind a bearer token, or ``AuthenticationFailed``."""
     token = session.scalar(select(ApiToken).where(ApiToken.digest == _digest(secret)))
-    if token is None or token.revoked or token.expires_at <= datetime.now(UTC):
+    if token is None or token.revoked or token.expires_at <= utcnow():
         raise AuthenticationFailed("令牌无效或已过期")
     return get(session, user_id=token.user_id)
 

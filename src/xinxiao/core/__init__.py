@@ -1,6 +1,8 @@
 """Domain-free helpers shared by every module: errors, principals and scopes, audit, pagination."""
 
 from xinxiao.core.audit import AuditEntry, count_audit, list_audit, record_many, record_write, snapshot
+from xinxiao.core.clock import frozen as frozen_clock
+from xinxiao.core.clock import now as utcnow
 from xinxiao.core.errors import (
     Conflict,
     InvalidInput,
@@ -28,9 +30,11 @@ __all__ = [
     "XinxiaoError",
     "adcode_prefix",
     "count_audit",
+    "frozen_clock",
     "list_audit",
     "record_many",
     "record_write",
     "snapshot",
     "system_principal",
+    "utcnow",
 ]

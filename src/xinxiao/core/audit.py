@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import JSON, BigInteger, Integer, String, Table, func, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from xinxiao.core.clock import now as utcnow
 from xinxiao.core.principal import Principal
 from xinxiao.core.scope import Scope
 from xinxiao.db import Base, UTCDateTime
@@ -21,7 +22,7 @@ class AuditEntry(Base):
     __tablename__ = "core_audit"
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: datetime.now(UTC), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(Integer)
     actor_name: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(40))
@@ -86,7 +87,7 @@ def record_many(session: Session, *, actor: Principal, rows: Sequence[Mapping[st
     """Append many entries at once (bulk imports); each row has the keyword fields of ``record_write``."""
     if not rows:
         return
-    now = datetime.now(UTC)
+    now = utcnow()
     values = [
         {
             "at": now,

@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, true
 
+from xinxiao.core.errors import NotFound
+
 NATIONAL = "000000"
 
 
@@ -61,10 +63,10 @@ class Scope:
         return column.like(f"{self.prefix}%")  # type: ignore[no-any-return]
 
     def narrow(self, adcode: str | None) -> Scope:
-        """The scope of ``adcode`` when it lies inside this one; raises ``ValueError`` otherwise."""
+        """The scope of ``adcode`` when it lies inside this one; ``NotFound`` otherwise (never "forbidden")."""
         if not adcode:
             return self
         inner = Scope(adcode)
         if not self.contains(inner):
-            raise ValueError(f"region {adcode} is outside the scope {self.adcode}")
+            raise NotFound(f"地区 {adcode} 不在您的管辖范围内")
         return inner

@@ -8,7 +8,6 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any, cast
@@ -16,7 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
-from xinxiao.core import InvalidInput, Principal, record_many
+from xinxiao.core import InvalidInput, Principal, record_many, utcnow
 from xinxiao.merchants.columns import COLUMNS, match_header, parse_row
 from xinxiao.merchants.models import Merchant, Place
 from xinxiao.merchants.places import PlaceIndex
@@ -154,7 +153,7 @@ def _write_batch(
         return
     by_uscc = {row["uscc"]: (line, row) for line, row in records}
     existing = {m.uscc: m for m in session.scalars(select(Merchant).where(Merchant.uscc.in_(list(by_uscc))))}
-    now = datetime.now(UTC)
+    now = utcnow()
     inserts, updates, audits = [], [], []
     for uscc, (line, row) in by_uscc.items():
         old = existing.get(uscc)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 from threading import Lock
 from typing import BinaryIO
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from xinxiao.core import Principal, Role, record_write
+from xinxiao.core import Principal, Role, record_write, utcnow
 from xinxiao.db import transaction
 from xinxiao.merchants.importing import import_rows, write_error_report
 from xinxiao.merchants.models import ImportJob
@@ -115,7 +114,7 @@ def run_import(
 
 
 def _finish(job: ImportJob, *, status: str, message: str | None) -> None:
-    job.status, job.message, job.finished_at = status, message, datetime.now(UTC)
+    job.status, job.message, job.finished_at = status, message, utcnow()
 
 
 def _fail(factory: sessionmaker[Session], job_id: int, message: str) -> ImportJob:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -20,6 +19,7 @@ from xinxiao.core import (
     record_many,
     record_write,
     snapshot,
+    utcnow,
 )
 from xinxiao.merchants.importing import content_hash
 from xinxiao.merchants.models import ImportJob, Merchant, Place
@@ -46,10 +46,7 @@ def get(session: Session, *, actor: Principal, merchant_id: int) -> Merchant:
 
 def scoped_query(actor: Principal, filters: MerchantFilter) -> Select[Merchant]:
     """The SELECT of merchants inside the actor's scope matching ``filters``."""
-    try:
-        scope = actor.scope.narrow(filters.region)
-    except ValueError:
-        raise NotFound(f"地区 {filters.region} 不在您的管辖范围内") from None
+    scope = actor.scope.narrow(filters.region)
     query = select(Merchant).where(scope.clause(Merchant.region_adcode))
     if filters.q:
         like = f"%{filters.q.strip()}%"
@@ -129,7 +126,7 @@ def update(session: Session, *, actor: Principal, merchant_id: int, data: Mercha
     for key, value in changes.items():
         setattr(merchant, key, value)
     _derive(session, merchant)
-    merchant.updated_at = datetime.now(UTC)
+    merchant.updated_at = utcnow()
     session.flush()
     record_write(
         session,
@@ -175,10 +172,7 @@ def has_synthetic(session: Session, *, actor: Principal) -> bool:
 
 def list_places(session: Session, *, actor: Principal, region: str | None = None) -> list[Place]:
     """Places inside the actor's scope (optionally one region node)."""
-    try:
-        scope = actor.scope.narrow(region)
-    except ValueError:
-        raise NotFound(f"地区 {region} 不在您的管辖范围内") from None
+    scope = actor.scope.narrow(region)
     return list(session.scalars(select(Place).where(scope.clause(Place.region_adcode)).order_by(Place.code)))
 
 

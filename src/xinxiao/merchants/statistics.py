@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Literal, TypeAlias
 
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from xinxiao.core import InvalidInput
 
@@ -32,6 +33,23 @@ Dimension: TypeAlias = Literal["region", "industry", "format", "place"]
 RegionLevel: TypeAlias = Literal["province", "prefecture", "county"]
 
 DIMENSIONS: tuple[Dimension, ...] = ("region", "industry", "format", "place")
+INPUT_SCHEMA = pa.schema(
+    [
+        ("id", pa.int64()),
+        ("region_adcode", pa.string()),
+        ("industry_code", pa.string()),
+        ("business_format", pa.string()),
+        ("place_id", pa.int64()),
+        ("status", pa.string()),
+        ("mobile_payment", pa.bool_()),
+        ("online_store", pa.bool_()),
+        ("smart_facilities", pa.bool_()),
+        ("above_quota", pa.bool_()),
+        ("above_quota_year", pa.int64()),
+        ("opened_on", pa.date32()),
+    ]
+)
+"""The merchant columns these expressions read, as the registry exports them to Arrow."""
 REGION_LEVELS: tuple[RegionLevel, ...] = ("province", "prefecture", "county")
 MEASURES = (
     "merchants",

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinxiao.analytics import AnalyticsEngine
-from xinxiao.core import NotFound, Principal, Scope
+from xinxiao.core import Principal, Scope
 from xinxiao.merchants import statistics
 from xinxiao.merchants.models import Merchant, Place
 from xinxiao.merchants.schemas import NewAboveQuotaRow, StatsRow
@@ -18,43 +18,6 @@ from xinxiao.reference import Region, industry
 
 Dimension = Literal["region", "industry", "format", "place"]
 Level = Literal["province", "prefecture", "county"]
-STAT_COLUMNS = (
-    "id",
-    "region_adcode",
-    "industry_code",
-    "business_format",
-    "place_id",
-    "status",
-    "mobile_payment",
-    "online_store",
-    "smart_facilities",
-    "above_quota",
-    "above_quota_year",
-    "opened_on",
-)
-ARROW_SCHEMA = pa.schema(
-    [
-        ("id", pa.int64()),
-        ("region_adcode", pa.string()),
-        ("industry_code", pa.string()),
-        ("business_format", pa.string()),
-        ("place_id", pa.int64()),
-        ("status", pa.string()),
-        ("mobile_payment", pa.bool_()),
-        ("online_store", pa.bool_()),
-        ("smart_facilities", pa.bool_()),
-        ("above_quota", pa.bool_()),
-        ("above_quota_year", pa.int64()),
-        ("opened_on", pa.date32()),
-    ]
-)
-
-
-def _scope_of(actor: Principal, region: str | None) -> Scope:
-    try:
-        return actor.scope.narrow(region)
-    except ValueError:
-        raise NotFound(f"地区 {region} 不在您的管辖范围内") from None
 
 
 def child_level(scope: Scope) -> Level:
@@ -64,15 +27,16 @@ def child_level(scope: Scope) -> Level:
 
 def scoped_table(session: Session, *, scope: Scope) -> pa.Table:
     """The statistics columns of every merchant inside ``scope`` as an Arrow table."""
-    query = select(*(getattr(Merchant, c) for c in STAT_COLUMNS)).where(scope.clause(Merchant.region_adcode))
+    names = statistics.INPUT_SCHEMA.names
+    query = select(*(getattr(Merchant, c) for c in names)).where(scope.clause(Merchant.region_adcode))
     rows = session.execute(query).all()
-    columns: list[list[Any]] = [[row[i] for row in rows] for i in range(len(STAT_COLUMNS))]
+    columns: list[list[Any]] = [[row[i] for row in rows] for i in range(len(names))]
     return pa.table(
         {
-            name: pa.array(list(values), type=ARROW_SCHEMA.field(name).type)
-            for name, values in zip(STAT_COLUMNS, columns, strict=True)
+            name: pa.array(list(values), type=statistics.INPUT_SCHEMA.field(name).type)
+            for name, values in zip(names, columns, strict=True)
         },
-        schema=ARROW_SCHEMA,
+        schema=statistics.INPUT_SCHEMA,
     )
 
 
@@ -86,7 +50,7 @@ def summary(
     region_level: Level | None = None,
 ) -> list[StatsRow]:
     """Counts, 数字化率 and 限额以上 counts by region, industry, 业态 or place inside the actor's scope."""
-    scope = _scope_of(actor, region)
+    scope = actor.scope.narrow(region)
     level = region_level or child_level(scope)
     frame = engine.execute(
         lambda t: statistics.summary_by(t["merchants"], dimension, region_level=level),
@@ -106,7 +70,7 @@ def new_above_quota(
     region_level: Level | None = None,
 ) -> list[NewAboveQuotaRow]:
     """New 限额以上 units per region and year inside the actor's scope."""
-    scope = _scope_of(actor, region)
+    scope = actor.scope.narrow(region)
     level = region_level or child_level(scope)
     frame = engine.execute(
         lambda t: statistics.new_above_quota_by_year(t["merchants"], region_level=level),
