@@ -46,6 +46,11 @@ def csrf_of(html: str) -> str:
     return match[1]
 
 
+def write_headers(client: TestClient) -> dict[str, str]:
+    """The header a page's script sends with an API write made with the session cookie."""
+    return {"x-csrf-token": csrf_of(client.get("/merchants/import").text)}
+
+
 def login(client: TestClient, username: str, password: str = PASSWORD) -> None:
     """Sign in through the form."""
     token = csrf_of(client.get("/login").text)

@@ -96,3 +96,20 @@ def test_audit_entries_are_read_within_the_scope(session: Session) -> None:
     session.flush()
     seen = {e.region_adcode for e in list_audit(session, scope=Scope("533400"), entity="t")}
     assert seen == {"533401", "533422"}
+
+
+@pytest.mark.parametrize(
+    ("scope", "inside", "outside"),
+    [("533400", ["533401", "533499"], ["533500", "533399", "530000"]), ("590000", ["591234"], ["600000", "58"])],
+)
+def test_scope_clause_selects_exactly_the_covered_codes(scope: str, inside: list[str], outside: list[str]) -> None:
+    from sqlalchemy import column, literal, select
+    from sqlalchemy import create_engine as engine_for
+
+    engine = engine_for("sqlite://")
+    with engine.connect() as connection:
+        for code in inside + outside:
+            query = select(literal(1)).select_from(select(literal(code).label("a")).subquery())
+            clause = Scope(scope).clause(column("a"))
+            hit = connection.execute(query.where(clause)).first() is not None
+            assert hit is (code in inside) is Scope(scope).covers(code), code

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from support import merchant_row, write_rows
-from websupport import Site, csrf_of
+from websupport import Site, csrf_of, write_headers
 
 PAGES = ["/", "/login", "/merchants", "/merchants/stats", "/merchants/import", "/admin/audit", "/api/v1/docs"]
 
@@ -96,7 +96,9 @@ def test_upload_form_without_csrf_is_refused(site: Site) -> None:
 def test_import_api(site: Site) -> None:
     client = site.client("deqin")
     content = write_rows(site.settings.var_dir / "api.csv", [merchant_row("533422", 40)]).read_bytes()
-    response = client.post("/api/v1/merchants/imports", files={"file": ("api.csv", content, "text/csv")})
+    files = {"file": ("api.csv", content, "text/csv")}
+    assert client.post("/api/v1/merchants/imports", files=files).status_code == 403  # cookie without CSRF header
+    response = client.post("/api/v1/merchants/imports", files=files, headers=write_headers(client))
     assert response.status_code == 202
     job = client.get(f"/api/v1/merchants/imports/{response.json()['id']}").json()
     assert (job["status"], job["inserted"]) == ("done", 1)
@@ -121,7 +123,8 @@ def test_boundaries_for_the_map(site: Site) -> None:
 def test_writes_are_audited_and_shown(site: Site) -> None:
     client = site.client("deqin")
     merchant = site.deqin_ids[0]
-    assert client.patch(f"/api/v1/merchants/{merchant}", json={"name": "德钦新名"}).status_code == 200
+    response = client.patch(f"/api/v1/merchants/{merchant}", json={"name": "德钦新名"}, headers=write_headers(client))
+    assert response.status_code == 200
     page = client.get("/admin/audit")
     assert page.status_code == 200 and "update" in page.text
     assert site.client("inspector").get("/admin/audit").status_code == 403

@@ -7,7 +7,7 @@ import io
 
 from openpyxl import load_workbook
 
-from websupport import Site
+from websupport import Site, write_headers
 
 
 def test_list_page_and_api_show_only_the_scope(site: Site) -> None:
@@ -25,7 +25,8 @@ def test_guessing_an_id_outside_the_scope_is_not_found(site: Site) -> None:
     for merchant_id in site.shangrila_ids:
         assert client.get(f"/api/v1/merchants/{merchant_id}").status_code == 404
         assert client.get(f"/merchants/{merchant_id}", headers={"accept": "text/html"}).status_code == 404
-        assert client.patch(f"/api/v1/merchants/{merchant_id}", json={"name": "x"}).status_code == 404
+        headers = write_headers(client)
+        assert client.patch(f"/api/v1/merchants/{merchant_id}", json={"name": "x"}, headers=headers).status_code == 404
     assert client.get(f"/api/v1/merchants/{site.deqin_ids[0]}").status_code == 200
 
 
@@ -74,3 +75,12 @@ def test_anonymous_callers_get_no_merchants(site: Site) -> None:
     assert client.get("/api/v1/merchants").status_code == 403
     page = client.get("/merchants", follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"].startswith("/login")
+
+
+def test_bearer_token_writes_need_no_csrf_header(site: Site) -> None:
+    anonymous = site.client()
+    token = anonymous.post("/api/v1/auth/token", json={"username": "deqin", "password": "correct horse battery"})
+    headers = {"authorization": f"Bearer {token.json()['token']}"}
+    response = anonymous.patch(f"/api/v1/merchants/{site.deqin_ids[0]}", json={"brand": "梅里"}, headers=headers)
+    assert response.status_code == 200
+    assert response.json()["brand"] == "梅里"

@@ -60,7 +60,10 @@ class Scope:
             return true()
         if len(self.prefix) == 6:
             return column == self.prefix  # type: ignore[no-any-return]
-        return column.like(f"{self.prefix}%")  # type: ignore[no-any-return]
+        # A range rather than LIKE 'prefix%': both SQLite (case-insensitive LIKE) and PostgreSQL
+        # (non-C collations) can then use the index on the column.
+        upper = self.prefix[:-1] + chr(ord(self.prefix[-1]) + 1)
+        return (column >= self.prefix) & (column < upper)  # type: ignore[no-any-return]
 
     def narrow(self, adcode: str | None) -> Scope:
         """The scope of ``adcode`` when it lies inside this one; ``NotFound`` otherwise (never "forbidden")."""

@@ -56,10 +56,29 @@ def optional_principal(request: Request, session: Annotated[Session, Depends(get
     user_id = request.session.get("user_id")
     if user_id is not None:
         try:
-            return accounts.principal_of(accounts.get(session, user_id=int(user_id)))
+            principal = accounts.principal_of(accounts.get(session, user_id=int(user_id)))
         except XinxiaoError:
             request.session.clear()
+            return ANONYMOUS
+        _check_cookie_write(request)
+        return principal
     return ANONYMOUS
+
+
+def _check_cookie_write(request: Request) -> None:
+    """An API write authenticated by the session cookie must carry the CSRF token in ``X-CSRF-Token``.
+
+    Forms post the token as a field (``check_csrf``); bearer-token calls need nothing, since a browser
+    never adds a bearer token on its own.
+    """
+    if request.method in SAFE_METHODS or not request.url.path.startswith("/api/"):
+        return
+    expected = request.session.get("csrf")
+    if not expected or not secrets.compare_digest(str(expected), request.headers.get("x-csrf-token", "")):
+        raise PermissionDenied("使用登录会话调用写接口时须在 X-CSRF-Token 头中提供页面的 CSRF 令牌")
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def current_principal(principal: Annotated[Principal, Depends(optional_principal)]) -> Principal:
