@@ -53,6 +53,8 @@ def import_files(
     """Import merchant files (CSV in UTF-8 or GBK, or XLSX); invalid rows go to an error report."""
     runtime: Runtime = ctx.obj
     actor = acting(runtime, as_user)
+    if recovered := jobs.recover_orphans(runtime.sessions):
+        console.print(f"[yellow]{recovered} 个中断的导入任务已标记为失败 (未写入数据)[/yellow]")
     failed = False
     for path in files:
         job_id = jobs.start_import(runtime.sessions, actor=actor, path=path, filename=path.name)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import socket
 import uuid
 from pathlib import Path
 from threading import Lock
 from typing import BinaryIO
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from xinxiao.core import Principal, Role, record_write, utcnow
@@ -34,6 +37,7 @@ def start_import(factory: sessionmaker[Session], *, actor: Principal, path: Path
     actor.require(Role.analyst, Role.officer, Role.submitter)
     with transaction(factory) as session:
         job = ImportJob(
+            worker=f"{socket.gethostname()}:{os.getpid()}",
             filename=filename,
             sha256=file_sha256(path),
             actor_id=actor.user_id,
@@ -43,6 +47,38 @@ def start_import(factory: sessionmaker[Session], *, actor: Principal, path: Path
         session.add(job)
         session.flush()
         return job.id
+
+
+def recover_orphans(factory: sessionmaker[Session]) -> int:
+    """Mark as failed the running jobs of this host whose process is gone (killed mid-import).
+
+    Their data never committed (an import is one transaction), so only the job row needs mending.
+    """
+    host = socket.gethostname()
+    with transaction(factory) as session:
+        orphans = [
+            job
+            for job in session.scalars(select(ImportJob).where(ImportJob.status == "running"))
+            if _orphaned(job.worker, host)
+        ]
+        for job in orphans:
+            _finish(job, status="failed", message="导入进程已中断, 未写入任何数据; 请重新导入该文件")
+        return len(orphans)
+
+
+def _orphaned(worker: str | None, host: str) -> bool:
+    name, _, pid = (worker or "").rpartition(":")
+    if name != host or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def progress(job_id: int) -> int | None:

@@ -74,6 +74,7 @@ class ImportJob(Base):
     filename: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(12), default="running")
+    worker: Mapped[str | None] = mapped_column(String(80))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("accounts_user.id", ondelete="SET NULL"))
     actor_name: Mapped[str] = mapped_column(String(60))
     scope_adcode: Mapped[str] = mapped_column(String(6), index=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -27,7 +29,16 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.state.xinxiao = Runtime.from_settings(settings)
+    runtime = Runtime.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        merchants.recover_orphans(runtime.sessions)
+        yield
+        runtime.close()
+
+    app.router.lifespan_context = lifespan
+    app.state.xinxiao = runtime
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

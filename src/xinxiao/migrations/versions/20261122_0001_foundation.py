@@ -248,6 +248,7 @@ def upgrade() -> None:
         sa.Column("filename", sa.String(length=255), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=True),
         sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("worker", sa.String(length=80), nullable=True),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("actor_name", sa.String(length=60), nullable=False),
         sa.Column("scope_adcode", sa.String(length=6), nullable=False),
