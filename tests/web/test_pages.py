@@ -141,3 +141,24 @@ def test_openapi_lists_the_merchant_api_and_every_route_is_described(site: Site)
 def test_home_page_shows_the_banner_when_the_scope_holds_synthetic_data(site: Site) -> None:
     assert 'id="synthetic-banner"' in site.client("diqing").get("/").text
     assert 'id="synthetic-banner"' not in site.client("hubei_admin").get("/").text
+
+
+def test_an_admin_creates_users_inside_the_scope_only(site: Site) -> None:
+    client = site.client("hubei_admin")
+    page = client.get("/admin/users")
+    assert page.status_code == 200 and "武汉市" in page.text and "德钦县" not in page.text
+    form = {
+        "csrf": csrf_of(page.text),
+        "username": "wh2",
+        "display_name": "武汉分析员",
+        "password": "long-enough-1",
+        "role": "analyst",
+        "region_adcode": "420100",
+    }
+    created = client.post("/admin/users", data=form)
+    assert created.status_code == 200 and 'id="user-created"' in created.text
+    outside = client.post("/admin/users", data=form | {"username": "dq2", "region_adcode": "533400"})
+    assert outside.status_code == 422 and "管辖范围" in outside.text
+    officer = client.post("/admin/users", data=form | {"username": "of1", "role": "officer"})
+    assert officer.status_code == 422 and "政府单位" in officer.text
+    assert site.client("diqing").get("/admin/users").status_code == 403

@@ -22,6 +22,7 @@ from xinxiao.reference.service import (
     get_region,
     get_unit,
     list_regions,
+    list_units,
     region_choices,
     seed_reference,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "is_valid_resident_id",
     "is_valid_uscc",
     "list_regions",
+    "list_units",
     "load_divisions",
     "make_uscc",
     "mask_name",

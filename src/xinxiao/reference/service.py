@@ -85,3 +85,9 @@ def find_unit(session: Session, *, name: str, region_adcode: str) -> GovUnit:
     if unit is None:
         raise NotFound(f"{region_adcode} 没有名为 {name} 的单位")
     return unit
+
+
+def list_units(session: Session, *, scope: Scope) -> list[GovUnit]:
+    """Government units of the regions inside ``scope`` (collectives excluded), by region and name."""
+    query = select(GovUnit).where(scope.clause(GovUnit.region_adcode), GovUnit.kind != "collective")
+    return list(session.scalars(query.order_by(GovUnit.region_adcode, GovUnit.name)))

@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from xinxiao import accounts, merchants
-from xinxiao.core import Role, list_audit
+from xinxiao.core import Principal, Role, XinxiaoError, list_audit
 from xinxiao.http import OptionalPrincipal, PagePrincipal, SessionDep, SettingsDep, check_csrf, render
+from xinxiao.reference import list_units, region_choices
 
 router = APIRouter()
 
@@ -63,9 +64,54 @@ def _safe_next(target: str) -> str:
 
 @router.get("/admin/users", response_class=HTMLResponse, include_in_schema=False)
 def users_page(request: Request, session: SessionDep, principal: PagePrincipal) -> Response:
-    """Users inside the administrator's scope."""
+    """Users inside the administrator's scope, and the form to add one."""
+    return _users(request, session, principal, error=None, created=None)
+
+
+@router.post("/admin/users", response_class=HTMLResponse, include_in_schema=False, dependencies=[Depends(check_csrf)])
+def create_user(
+    request: Request,
+    session: SessionDep,
+    principal: PagePrincipal,
+    username: Annotated[str, Form()],
+    display_name: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    role: Annotated[Role, Form()],
+    region_adcode: Annotated[str, Form()],
+    unit_id: Annotated[str, Form()] = "",
+) -> Response:
+    """Create a user inside the administrator's scope."""
+    try:
+        data = accounts.UserCreate(
+            username=username,
+            display_name=display_name,
+            password=password,
+            role=role,
+            region_adcode=region_adcode,
+            unit_id=int(unit_id) if unit_id else None,
+        )
+        user = accounts.create(session, actor=principal, data=data)
+    except ValidationError as exc:
+        return _users(request, session, principal, error="; ".join(e["msg"] for e in exc.errors()), created=None)
+    except XinxiaoError as exc:
+        return _users(request, session, principal, error=exc.detail, created=None)
+    return _users(request, session, principal, error=None, created=user.username)
+
+
+def _users(
+    request: Request, session: SessionDep, principal: Principal, *, error: str | None, created: str | None
+) -> Response:
     users = accounts.list_users(session, actor=principal)
-    return render(request, "users.html", {"principal": principal, "users": users})
+    context = {
+        "principal": principal,
+        "users": users,
+        "error": error,
+        "created": created,
+        "roles": list(Role)[:-1],
+        "regions": region_choices(session, scope=principal.scope),
+        "units": list_units(session, scope=principal.scope),
+    }
+    return render(request, "users.html", context, status_code=422 if error else 200)
 
 
 @router.get("/admin/audit", response_class=HTMLResponse, include_in_schema=False)
