@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
 
@@ -177,8 +178,12 @@ def _write_batch(
     result.updated += len(updates)
 
 
+_AUDITED = (*FIELDS, "place_id")
+_audited_values = itemgetter(*_AUDITED)
+
+
 def _audit(action: str, row: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any]:
-    after = {k: row.get(k) for k in (*FIELDS, "place_id")}
+    after = dict(zip(_AUDITED, _audited_values(row), strict=True))
     return {
         "action": action,
         "entity": "merchants_merchant",

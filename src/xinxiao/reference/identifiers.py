@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
+from operator import mul
 
 from stdnum.iso7064 import mod_11_2 as _mod_11_2
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _USCC_VALUES = {c: i for i, c in enumerate(USCC_ALPHABET)}
+_USCC_CHARS = frozenset(USCC_ALPHABET)
 _ORG_VALUES = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}  # GB 11714: A=10 … Z=35
 _USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # GB 32100: W_i = 3^(i-1) mod 31
 
@@ -66,7 +68,9 @@ def org_code_check_digit(body: str) -> str:
     >>> org_code_check_digit("60003734")
     '1'
     """
-    total = sum(_org_value(c) * w for c, w in zip(body, ORG_CODE_WEIGHTS, strict=True))
+    if len(body) != len(ORG_CODE_WEIGHTS):
+        raise ValueError(f"an organisation code body has 8 characters, not {len(body)}")
+    total = sum(map(mul, map(_org_value, body), ORG_CODE_WEIGHTS))
     check = 11 - total % 11
     return {10: "X", 11: "0"}.get(check, str(check))
 
@@ -84,7 +88,9 @@ def uscc_check_digit(first17: str) -> str:
     >>> uscc_check_digit("91110000600037341")
     'L'
     """
-    total = sum(_USCC_VALUES[c] * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    if len(first17) != len(_USCC_WEIGHTS):
+        raise ValueError(f"the check digit needs 17 characters, not {len(first17)}")
+    total = sum(map(mul, map(_USCC_VALUES.__getitem__, first17), _USCC_WEIGHTS))
     return USCC_ALPHABET[-total % 31]
 
 
@@ -97,7 +103,7 @@ def validate_uscc(code: str) -> str:
     number = _compact(code)
     if len(number) != 18:
         raise InvalidIdentifier(f"统一社会信用代码应为18位, 实为{len(number)}位")
-    bad = [c for c in number if c not in USCC_ALPHABET]
+    bad = set(number) - _USCC_CHARS
     if bad:
         raise InvalidIdentifier(f"含有不允许的字符 {''.join(sorted(set(bad)))} (I、O、Z、S、V 不使用)")
     authority = REGISTRATION_AUTHORITIES.get(number[0])
