@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy.orm import Session
 
 from xinxiao import accounts
@@ -19,6 +20,7 @@ POSTGRES_URL = os.environ.get("XINXIAO_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
 TEST_SECRET = "test-secret-key-not-for-production"
 PASSWORD = "correct horse battery"
+QUALITY_REPORTS = pytest.StashKey[list[str]]()
 
 
 def make_settings(var_dir: Path, **overrides: Any) -> Settings:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -13,7 +12,7 @@ PLACEHOLDER_SECRET = "change-me"  # noqa: S105 - the value we refuse outside dev
 
 
 class Settings(BaseSettings):
-    """Runtime configuration; tests build one directly, the CLI and server call ``get_settings``."""
+    """Runtime configuration; tests build one directly, the CLI reads one from the environment per command."""
 
     model_config = SettingsConfigDict(env_prefix="XINXIAO_", env_file=None, extra="ignore")
 
@@ -105,9 +104,3 @@ class Settings(BaseSettings):
     def resolved_lake_dir(self) -> Path:
         """The lake root, defaulting to ``var_dir/lake``."""
         return self.lake_dir or self.var_dir / "lake"
-
-
-@lru_cache
-def get_settings() -> Settings:
-    """Settings read from the environment, once per process."""
-    return Settings()

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from xinxiao import merchants
+from xinxiao import merchants, plans
 from xinxiao.cli import admin
-from xinxiao.config import get_settings
+from xinxiao.config import Settings
 from xinxiao.core import XinxiaoError
 from xinxiao.runtime import Runtime
 
@@ -23,12 +23,13 @@ app.add_typer(admin.db, name="db")
 app.add_typer(admin.demo, name="demo")
 app.add_typer(admin.users, name="users")
 app.add_typer(merchants.cli.app, name="merchants")
+app.add_typer(plans.cli.app, name="plans")
 
 
 @app.callback()
 def root(ctx: typer.Context) -> None:
     """Build the runtime from XINXIAO_* settings (nothing connects until a command needs it)."""
-    ctx.obj = Runtime.from_settings(get_settings())
+    ctx.obj = Runtime.from_settings(Settings())  # read afresh: one command, one reading of XINXIAO_*
     ctx.call_on_close(ctx.obj.close)
 
 

@@ -45,7 +45,9 @@ class Section:
     path: str  # path id, e.g. "二.(一).1"
     marker: str  # the printed ordinal with its punctuation, e.g. "(一)"; "" when inferred from neighbours
     ordinal: int  # integer ordinal, e.g. 1
-    family: str  # "chinese" 一、 | "chapter" 第X章 | "paren_chinese" (一) | "arabic" 1. | "paren_arabic" (1) | "circled" ①
+    family: (
+        str  # "chinese" 一、 | "chapter" 第X章 | "paren_chinese" (一) | "arabic" 1. | "paren_arabic" (1) | "circled" ①
+    )
     level: int  # depth in the tree, 1 = top
     title: str  # the heading text (up to the first 。 when inline)
     text: str  # the whole normalised text of the node, heading included, children excluded
