@@ -8,4 +8,5 @@ def import_all_models() -> None:
     import xinxiao.accounts.models
     import xinxiao.core.audit
     import xinxiao.merchants.models
+    import xinxiao.plans.models
     import xinxiao.reference.models  # noqa: F401

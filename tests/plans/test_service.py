@@ -1,0 +1,108 @@
+"""Tracked plans in the database: import, scope, corrections that survive re-parsing, progress reports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from support import REPO, principal
+from xinxiao import plans
+from xinxiao.core import AuditEntry, InvalidInput, NotFound, PermissionDenied, Principal, Role, Scope
+from xinxiao.reference import find_unit
+
+SEED000 = (REPO / "tests" / "data" / "plans" / "seed000_diqing.txt").read_text(encoding="utf-8")
+SEED002 = (REPO / "tests" / "data" / "plans" / "seed002_hubei.txt").read_text(encoding="utf-8")
+
+
+def _officer(session: Session, unit_name: str) -> Principal:
+    unit = find_unit(session, name=unit_name, region_adcode="533400")
+    return Principal(user_id=None, username="officer", role=Role.officer, scope=Scope("533400"), unit_id=unit.id)
+
+
+def _task(plan: plans.Plan, key: str) -> plans.PlanTask:
+    return next(t for t in plan.tasks if t.key == key)
+
+
+def test_import_stores_tasks_units_and_targets(session: Session) -> None:
+    plan = plans.import_plan(session, actor=principal("533400"), text=SEED000, filename="seed000.txt")
+    assert plan.region_adcode == "533400"
+    assert len([t for t in plan.tasks if t.key.startswith("二.")]) == 20
+    first = _task(plan, "二.(一).1")
+    leads = [u for u in first.units if u.role == "lead"]
+    assert [u.name for u in leads] == ["州文化和旅游局"]
+    assert leads[0].unit_id is not None
+    assert SEED000[first.span_start : first.span_end].lstrip().startswith("1.")
+    targets = session.scalars(select(plans.PlanTarget).where(plans.PlanTarget.plan_id == plan.id)).all()
+    assert any(t.metric == "文化和旅游总收入" and t.value == 136.54 and t.unit == "亿元" for t in targets)
+    assert session.scalars(select(AuditEntry).where(AuditEntry.entity == "plans_plan")).first() is not None
+
+
+def test_plans_are_scoped_to_the_issuing_region(session: Session) -> None:
+    plan = plans.import_plan(session, actor=principal("533400"), text=SEED000, filename="seed000.txt")
+    with pytest.raises(InvalidInput, match="管辖范围"):
+        plans.import_plan(session, actor=principal("533422"), text=SEED000, filename="seed000.txt")
+    with pytest.raises(NotFound):
+        plans.get_plan(session, actor=principal("420000"), plan_id=plan.id)
+    assert plans.list_plans(session, actor=principal("420000")) == []
+    hubei = plans.import_plan(session, actor=principal("420000"), text=SEED002, filename="seed002.txt")
+    assert hubei.region_adcode == "420000" and len(hubei.tasks) == 15
+
+
+def test_corrections_survive_reparsing_a_lightly_edited_text(session: Session) -> None:
+    actor = principal("533400")
+    plan = plans.import_plan(session, actor=actor, text=SEED000, filename="seed000.txt")
+    task = _task(plan, "二.(二).7")
+    task_id = task.id
+    plans.correct_units(
+        session, actor=actor, task_id=task_id, lead_units=["州教育体育局"], co_units=["州商务局", "州文化和旅游局"]
+    )
+    edited = SEED000.replace("加快培育民族文化体验", "大力培育民族文化体验")
+    plans.reparse_plan(session, actor=actor, plan_id=plan.id, text=edited)
+    again = plans.get_task(session, actor=actor, task_id=task_id)
+    assert again.key == "二.(二).7"
+    assert [(u.role, u.name) for u in again.units] == [
+        ("lead", "州教育体育局"),
+        ("co", "州商务局"),
+        ("co", "州文化和旅游局"),
+    ]
+    assert "大力培育" in _task(plan, "二.(一).1").text
+
+
+def test_officers_report_only_on_their_units_tasks(session: Session) -> None:
+    plan = plans.import_plan(session, actor=principal("533400"), text=SEED000, filename="seed000.txt")
+    commerce = _officer(session, "州商务局")
+    own = next(t for t in plan.tasks if any(u.name == "州商务局" and u.role == "lead" for u in t.units))
+    report = plans.report_progress(
+        session,
+        actor=commerce,
+        task_id=own.id,
+        text="已完成方案制定",
+        percent_done=40,
+        status="in_progress",
+        reported_on=date(2022, 9, 30),
+    )
+    assert (own.status, own.percent_done, report.percent_done) == ("in_progress", 40, 40)
+    other = next(t for t in plan.tasks if all(u.name != "州商务局" for u in t.units))
+    with pytest.raises(PermissionDenied, match="本单位"):
+        plans.report_progress(
+            session,
+            actor=commerce,
+            task_id=other.id,
+            text="x",
+            percent_done=10,
+            status="in_progress",
+            reported_on=date(2022, 9, 30),
+        )
+    with pytest.raises(InvalidInput):
+        plans.report_progress(
+            session,
+            actor=commerce,
+            task_id=own.id,
+            text="x",
+            percent_done=120,
+            status="in_progress",
+            reported_on=date(2022, 9, 30),
+        )
