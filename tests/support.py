@@ -75,9 +75,11 @@ def write_rows(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8") 
     return path
 
 
-def make_user(session: Session, username: str, adcode: str, role: Role = Role.analyst) -> accounts.User:
+def make_user(
+    session: Session, username: str, adcode: str, role: Role = Role.analyst, unit_id: int | None = None
+) -> accounts.User:
     """A stored user with the test password."""
     data = accounts.UserCreate(
-        username=username, display_name=username, password=PASSWORD, role=role, region_adcode=adcode
+        username=username, display_name=username, password=PASSWORD, role=role, region_adcode=adcode, unit_id=unit_id
     )
     return accounts.create(session, actor=principal("000000", Role.admin, None), data=data)

@@ -1,14 +1,18 @@
 """Plans (行动方案): parse policy documents into tasks, units and targets, and track implementation."""
 
-from xinxiao.plans import cli, parsing
+from xinxiao.plans import cli, pages, parsing, router
 from xinxiao.plans.models import Plan, PlanTarget, PlanTask, ProgressReport, TaskOverride, TaskUnit
 from xinxiao.plans.parsing import ParsedPlan, parse_plan, read_document
 from xinxiao.plans.service import (
+    can_report,
     correct_units,
     get_plan,
     get_task,
     import_plan,
     list_plans,
+    list_reports,
+    list_targets,
+    my_tasks,
     reparse_plan,
     report_progress,
 )
@@ -21,15 +25,21 @@ __all__ = [
     "ProgressReport",
     "TaskOverride",
     "TaskUnit",
+    "can_report",
     "cli",
     "correct_units",
     "get_plan",
     "get_task",
     "import_plan",
     "list_plans",
+    "list_reports",
+    "list_targets",
+    "my_tasks",
+    "pages",
     "parse_plan",
     "parsing",
     "read_document",
     "reparse_plan",
     "report_progress",
+    "router",
 ]

@@ -285,3 +285,39 @@ def report_progress(
         after={"status": status, "percent_done": percent_done, "report": report.id},
     )
     return report
+
+
+def list_targets(session: Session, *, actor: Principal, plan_id: int) -> list[PlanTarget]:
+    """The targets of a plan inside the actor's scope, goals first."""
+    plan = get_plan(session, actor=actor, plan_id=plan_id)
+    query = select(PlanTarget).where(PlanTarget.plan_id == plan.id).order_by(PlanTarget.position)
+    return list(session.scalars(query))
+
+
+def list_reports(session: Session, *, actor: Principal, task_id: int) -> list[ProgressReport]:
+    """The progress reports of a task, newest first."""
+    task = get_task(session, actor=actor, task_id=task_id)
+    query = select(ProgressReport).where(ProgressReport.task_id == task.id).order_by(ProgressReport.id.desc())
+    return list(session.scalars(query))
+
+
+def my_tasks(session: Session, *, actor: Principal) -> list[PlanTask]:
+    """Tasks that name the actor's unit as lead or co-operating unit, inside the scope."""
+    if actor.unit_id is None:
+        return []
+    query = (
+        select(PlanTask)
+        .join(TaskUnit, TaskUnit.task_id == PlanTask.id)
+        .join(Plan, Plan.id == PlanTask.plan_id)
+        .where(TaskUnit.unit_id == actor.unit_id, actor.scope.clause(Plan.region_adcode))
+        .order_by(Plan.id, PlanTask.position)
+        .distinct()
+    )
+    return list(session.scalars(query))
+
+
+def can_report(actor: Principal, task: PlanTask) -> bool:
+    """Whether the actor may file progress on the task (used by pages to show the form)."""
+    if actor.role is Role.officer:
+        return actor.unit_id in {u.unit_id for u in task.units}
+    return actor.role in (Role.admin, Role.analyst)

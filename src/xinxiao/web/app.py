@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from xinxiao import merchants
+from xinxiao import merchants, plans
 from xinxiao.config import Settings
 from xinxiao.runtime import Runtime
 from xinxiao.web import errors, pages, regions
@@ -59,4 +59,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(regions.api)
     app.include_router(merchants.router.api)
     app.include_router(merchants.pages.router)
+    app.include_router(plans.router.api)
+    app.include_router(plans.pages.router)
     return app

@@ -1,0 +1,130 @@
+"""Plan pages: list and import, plan overview, task detail with the source highlighted, my tasks."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from xinxiao.core import Principal
+from xinxiao.http import PagePrincipal, SessionDep, check_csrf, render
+from xinxiao.plans import service
+from xinxiao.plans.router import read_upload
+from xinxiao.reference import get_region, region_choices
+
+router = APIRouter(prefix="/plans", include_in_schema=False)
+_SPLIT = re.compile(r"[、,，;；\s]+")
+CONTEXT_CHARS = 160
+
+
+def _base(session: SessionDep, actor: Principal) -> dict[str, object]:
+    name = get_region(session, adcode=actor.scope.adcode).name if actor.scope.prefix else "全国"
+    return {"principal": actor, "scope_name": name}
+
+
+@router.get("", response_class=HTMLResponse)
+def plans_page(request: Request, session: SessionDep, actor: PagePrincipal) -> Response:
+    """Plans inside the scope and the import form."""
+    context = _base(session, actor) | {
+        "plans": service.list_plans(session, actor=actor),
+        "regions": [r for r in region_choices(session, scope=actor.scope) if r.level != "county"],
+    }
+    return render(request, "plans/list.html", context)
+
+
+@router.post("/import", dependencies=[Depends(check_csrf)])
+def import_page(
+    session: SessionDep,
+    actor: PagePrincipal,
+    file: Annotated[UploadFile, File()],
+    region: Annotated[str, Form()] = "",
+) -> Response:
+    """Import the uploaded document and open its overview."""
+    plan = service.import_plan(
+        session, actor=actor, text=read_upload(file), filename=file.filename or "plan.txt", region_adcode=region or None
+    )
+    return RedirectResponse(f"/plans/{plan.id}", status_code=303)
+
+
+@router.get("/my", response_class=HTMLResponse)
+def my_tasks_page(request: Request, session: SessionDep, actor: PagePrincipal) -> Response:
+    """The tasks of the signed-in officer's unit."""
+    context = _base(session, actor) | {"tasks": service.my_tasks(session, actor=actor)}
+    return render(request, "plans/my.html", context)
+
+
+@router.get("/tasks/{task_id}", response_class=HTMLResponse)
+def task_page(task_id: int, request: Request, session: SessionDep, actor: PagePrincipal) -> Response:
+    """A task: its source highlighted in the document, units, corrections and progress history."""
+    task = service.get_task(session, actor=actor, task_id=task_id)
+    raw = task.plan.raw_text
+    start, end = task.span_start, task.span_end
+    context = _base(session, actor) | {
+        "task": task,
+        "plan": task.plan,
+        "reports": service.list_reports(session, actor=actor, task_id=task_id),
+        "before": raw[max(0, start - CONTEXT_CHARS) : start],
+        "source": raw[start:end],
+        "after": raw[end : end + CONTEXT_CHARS],
+        "can_report": service.can_report(actor, task),
+        "lead": "、".join(u.name for u in task.units if u.role == "lead"),
+        "co": "、".join(u.name for u in task.units if u.role == "co"),
+        "today": date.today().isoformat(),
+        "synthetic": task.plan.synthetic,
+    }
+    return render(request, "plans/task.html", context)
+
+
+@router.post("/tasks/{task_id}/units", dependencies=[Depends(check_csrf)])
+def correct_units_page(
+    task_id: int,
+    session: SessionDep,
+    actor: PagePrincipal,
+    lead: Annotated[str, Form()],
+    co: Annotated[str, Form()] = "",
+) -> Response:
+    """Store the reviewer's lead and co-operating units."""
+    service.correct_units(session, actor=actor, task_id=task_id, lead_units=_names(lead), co_units=_names(co))
+    return RedirectResponse(f"/plans/tasks/{task_id}", status_code=303)
+
+
+@router.post("/tasks/{task_id}/progress", dependencies=[Depends(check_csrf)])
+def progress_page(
+    task_id: int,
+    session: SessionDep,
+    actor: PagePrincipal,
+    text: Annotated[str, Form()],
+    percent_done: Annotated[int, Form()],
+    status: Annotated[str, Form()],
+    reported_on: Annotated[date, Form()],
+) -> Response:
+    """File a progress report and show the task again."""
+    service.report_progress(
+        session,
+        actor=actor,
+        task_id=task_id,
+        text=text,
+        percent_done=percent_done,
+        status=status,
+        reported_on=reported_on,
+    )
+    return RedirectResponse(f"/plans/tasks/{task_id}", status_code=303)
+
+
+@router.get("/{plan_id}", response_class=HTMLResponse)
+def plan_page(plan_id: int, request: Request, session: SessionDep, actor: PagePrincipal) -> Response:
+    """A plan: header, parse warnings, targets and the task list with status."""
+    plan = service.get_plan(session, actor=actor, plan_id=plan_id)
+    context = _base(session, actor) | {
+        "plan": plan,
+        "targets": service.list_targets(session, actor=actor, plan_id=plan_id),
+        "synthetic": plan.synthetic,
+    }
+    return render(request, "plans/plan.html", context)
+
+
+def _names(text: str) -> list[str]:
+    return [name for name in _SPLIT.split(text.strip()) if name]

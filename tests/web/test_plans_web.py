@@ -1,0 +1,95 @@
+"""Plan pages and API: import a seed, review a task's source, correct units, report progress as an officer."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from support import REPO, make_user
+from websupport import Site, csrf_of, write_headers
+from xinxiao.core import Role
+from xinxiao.db import transaction
+from xinxiao.plans import Plan
+from xinxiao.reference import find_unit
+
+SEED000 = REPO / "tests" / "data" / "plans" / "seed000_diqing.txt"
+
+
+def _import(site: Site) -> tuple[int, str]:
+    client = site.client("diqing")
+    token = csrf_of(client.get("/plans").text)
+    with SEED000.open("rb") as handle:
+        response = client.post(
+            "/plans/import", data={"csrf": token, "region": ""}, files={"file": ("迪庆方案.txt", handle, "text/plain")}
+        )
+    assert response.status_code == 200, response.text
+    plan_id = re.search(r"/plans/(\d+)$", str(response.url))
+    assert plan_id
+    return int(plan_id[1]), response.text
+
+
+def test_import_through_the_page_and_review_a_task(site: Site) -> None:
+    plan_id, page = _import(site)
+    assert "迪庆州培育发展新型消费释放消费潜力" in page and "州文化和旅游局" in page
+    assert "136.54" in page
+    client = site.client("diqing")
+    task_link = re.search(r'href="/plans/tasks/(\d+)">丰富文旅消费新业态新产品', page)
+    assert task_link
+    task_page = client.get(f"/plans/tasks/{task_link[1]}")
+    assert "<mark>1.丰富文旅消费新业态新产品" in task_page.text
+    token = csrf_of(task_page.text)
+    client.post(
+        f"/plans/tasks/{task_link[1]}/units", data={"csrf": token, "lead": "州商务局", "co": "州财政局、州文化和旅游局"}
+    )
+    assert 'value="州商务局"' in client.get(f"/plans/tasks/{task_link[1]}").text
+    assert site.client("hubei_admin").get(f"/plans/{plan_id}", headers={"accept": "text/html"}).status_code == 404
+
+
+def test_an_officer_reports_progress_on_own_unit_tasks_only(site: Site) -> None:
+    plan_id, _ = _import(site)
+    with transaction(site.runtime.sessions) as session:
+        officer = make_user(
+            session,
+            "commerce",
+            "533400",
+            Role.officer,
+            unit_id=find_unit(session, name="州商务局", region_adcode="533400").id,
+        )
+        assert officer.unit_id
+    client = site.client("commerce")
+    mine = client.get("/plans/my").text
+    task_ids = re.findall(r'href="/plans/tasks/(\d+)"', mine)
+    assert task_ids, "州商务局 leads several tasks of seed 000"
+    page = client.get(f"/plans/tasks/{task_ids[0]}").text
+    assert 'id="progress-form"' in page
+    response = client.post(
+        f"/plans/tasks/{task_ids[0]}/progress",
+        data={
+            "csrf": csrf_of(page),
+            "reported_on": "2022-09-30",
+            "status": "in_progress",
+            "percent_done": "35",
+            "text": "已印发实施细则",
+        },
+    )
+    assert response.status_code == 200 and "已印发实施细则" in response.text
+    plan = site.client("diqing").get(f"/api/v1/plans/{plan_id}").json()
+    other = next(t for t in plan["tasks"] if all(u["name"] != "州商务局" for u in t["units"]))
+    body = {"text": "x", "percent_done": 5, "status": "in_progress", "reported_on": "2022-09-30"}
+    refused = client.post(f"/api/v1/plans/tasks/{other['id']}/progress", json=body, headers=write_headers(client))
+    assert refused.status_code == 403
+
+
+def test_parse_api_returns_the_documented_json(site: Site) -> None:
+    client = site.client("diqing")
+    with SEED000.open("rb") as handle:
+        response = client.post(
+            "/api/v1/plans/parse", files={"file": ("a.txt", handle, "text/plain")}, headers=write_headers(client)
+        )
+    assert response.status_code == 200
+    data = response.json()
+    assert len([t for t in data["tasks"] if t["id"].startswith("二.")]) == 20
+    assert data["tasks"][0]["lead_units"] == ["州文化和旅游局"]
+    with site.runtime.sessions() as session:
+        assert session.scalars(select(Plan)).first() is None
