@@ -6,15 +6,19 @@ Everything is reproducible from ``Settings.demo_seed``; merchants go through the
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
-from xinxiao import accounts, merchants
+from xinxiao import accounts, merchants, plans
 from xinxiao.core import Role, system_principal
 from xinxiao.db import transaction
 from xinxiao.reference import find_unit, seed_reference
 from xinxiao.runtime import Runtime
 
+DATA = Path(__file__).parent / "data"
 DEMO_PASSWORD = "xinxiao-demo"  # noqa: S105 - printed on purpose: demo logins for a development machine
 OFFICER_UNITS = {"diqing_officer": "州市场监管局", "diqing_commerce_officer": "州商务局"}
 DEMO_USERS: tuple[tuple[str, str, Role, str], ...] = (
@@ -72,4 +76,44 @@ def load_demo(runtime: Runtime, *, scale: float = 1.0, log: Callable[[str], Any]
         )
         log(f"{profile_name}: {len(places)} places, {job.inserted} synthetic merchants ({job.rejected} rejected)")
         loaded[profile_name] = {"places": len(places), "merchants": job.inserted, "rejected": job.rejected}
+    loaded["plans"] = _load_plans(runtime, seed=settings.demo_seed, log=log)
     return loaded
+
+
+DEMO_PLANS = (("seed000_diqing.txt", "533400"), ("seed002_hubei.txt", "420000"))
+SYNTHETIC_REPORTS = (
+    ("in_progress", 30, "已制定工作方案并召开专题推进会(模拟数据)"),
+    ("in_progress", 55, "重点项目已开工, 完成年度计划过半(模拟数据)"),
+    ("done", 100, "已按期完成, 形成总结报告(模拟数据)"),
+    ("ongoing", 60, "纳入常态化工作, 按季度调度(模拟数据)"),
+)
+
+
+def _load_plans(runtime: Runtime, *, seed: int, log: Callable[[str], Any]) -> dict[str, int]:
+    """Import both seed plans and add synthetic progress reports to some of their tasks."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not security
+    system = system_principal()
+    counts: dict[str, int] = {}
+    for filename, region in DEMO_PLANS:
+        text = (DATA / filename).read_text(encoding="utf-8")
+        with transaction(runtime.sessions) as session:
+            plan = plans.import_plan(session, actor=system, text=text, filename=filename, region_adcode=region)
+            reported = 0
+            for task in plan.tasks:
+                if rng.random() < 0.6:
+                    status, percent, note = rng.choice(SYNTHETIC_REPORTS)
+                    day = date(2022, 6, 30) + timedelta(days=rng.randrange(0, 540))
+                    plans.report_progress(
+                        session,
+                        actor=system,
+                        task_id=task.id,
+                        text=note,
+                        percent_done=percent,
+                        status=status,
+                        reported_on=day,
+                        synthetic=True,
+                    )
+                    reported += 1
+            counts[filename] = len(plan.tasks)
+        log(f"{filename}: {len(plan.tasks)} tasks imported, {reported} synthetic progress reports")
+    return counts

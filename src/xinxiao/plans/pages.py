@@ -73,7 +73,7 @@ def task_page(task_id: int, request: Request, session: SessionDep, actor: PagePr
         "lead": "、".join(u.name for u in task.units if u.role == "lead"),
         "co": "、".join(u.name for u in task.units if u.role == "co"),
         "today": date.today().isoformat(),
-        "synthetic": task.plan.synthetic,
+        "synthetic": task.plan.synthetic or service.has_synthetic_reports(session, plan_id=task.plan_id),
     }
     return render(request, "plans/task.html", context)
 
@@ -121,7 +121,7 @@ def plan_page(plan_id: int, request: Request, session: SessionDep, actor: PagePr
     context = _base(session, actor) | {
         "plan": plan,
         "targets": service.list_targets(session, actor=actor, plan_id=plan_id),
-        "synthetic": plan.synthetic,
+        "synthetic": plan.synthetic or service.has_synthetic_reports(session, plan_id=plan.id),
     }
     return render(request, "plans/plan.html", context)
 

@@ -321,3 +321,14 @@ def can_report(actor: Principal, task: PlanTask) -> bool:
     if actor.role is Role.officer:
         return actor.unit_id in {u.unit_id for u in task.units}
     return actor.role in (Role.admin, Role.analyst)
+
+
+def has_synthetic_reports(session: Session, *, plan_id: int) -> bool:
+    """Whether any progress report of the plan is synthetic (pages then show the 模拟数据 banner)."""
+    query = (
+        select(ProgressReport.id)
+        .join(PlanTask, PlanTask.id == ProgressReport.task_id)
+        .where(PlanTask.plan_id == plan_id, ProgressReport.synthetic)
+        .limit(1)
+    )
+    return session.scalar(query) is not None
