@@ -12,12 +12,16 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from support import REPO, merchant_row, write_rows
+from support import REPO, make_user, merchant_row, write_rows
 from websupport import Site
+from xinxiao.core import Role
+from xinxiao.db import transaction
+from xinxiao.reference import find_unit
 from xinxiao.web import create_app
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
+SEED000 = REPO / "tests" / "data" / "plans" / "seed000_diqing.txt"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
@@ -98,3 +102,36 @@ def test_english_switch_in_the_browser(server: str, browser: Browser) -> None:
     page.click("#lang-switch")
     expect(page.locator("h1")).to_contain_text("Merchant registry")
     assert Path(CHROMIUM).exists()
+
+
+def test_import_a_plan_correct_a_unit_and_report_progress(server: str, browser: Browser, site: Site) -> None:
+    with transaction(site.runtime.sessions) as session:
+        unit = find_unit(session, name="州商务局", region_adcode="533400")
+        make_user(session, "commerce", "533400", Role.officer, unit_id=unit.id)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    _sign_in(page, server, "diqing")
+    page.goto(f"{server}/plans")
+    page.set_input_files("#plan-import-form input[name=file]", str(SEED000))
+    page.click("#plan-import-form button[type=submit]")
+    expect(page.locator("#plan-title")).to_contain_text("迪庆州培育发展新型消费")
+    expect(page.locator("#task-table")).to_contain_text("州文化和旅游局")
+    page.screenshot(path=str(REPO / "var" / "screenshots" / "plan-overview.png"), full_page=False)
+    page.click("text=提升文旅智慧服务水平")  # task 二.(一).3
+    expect(page.locator("#task-source mark")).to_contain_text("提升文旅智慧服务水平")
+    page.fill("#units-form input[name=lead]", "州商务局")
+    page.click("#units-form button[type=submit]")
+    expect(page.locator("#units-form input[name=lead]")).to_have_value("州商务局")
+    task_url = page.url
+    expect(page.locator("#task-light")).to_have_attribute("data-light", "red")
+
+    officer = browser.new_page()
+    _sign_in(officer, server, "commerce")
+    officer.goto(task_url)
+    officer.select_option("#progress-form select[name=status]", "done")
+    officer.fill("#progress-form input[name=percent_done]", "100")
+    officer.fill("#progress-form textarea[name=text]", "已完成全部建设内容")
+    officer.click("#progress-form button[type=submit]")
+    expect(officer.locator("#report-table")).to_contain_text("已完成全部建设内容")
+    expect(officer.locator("#task-light")).to_have_attribute("data-light", "green")
+    page.reload()
+    expect(page.locator("#task-light")).to_have_attribute("data-light", "green")

@@ -93,3 +93,46 @@ def test_parse_api_returns_the_documented_json(site: Site) -> None:
     assert data["tasks"][0]["lead_units"] == ["州文化和旅游局"]
     with site.runtime.sessions() as session:
         assert session.scalars(select(Plan)).first() is None
+
+
+def test_division_table_round_trip_and_supervision_notice(site: Site) -> None:
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    plan_id, _ = _import(site)
+    client = site.client("diqing")
+    table = client.get(f"/api/v1/plans/{plan_id}/division.xlsx")
+    assert table.status_code == 200
+    workbook = load_workbook(io.BytesIO(table.content))
+    sheet = workbook.worksheets[0]
+    header_row = next(r for r in range(1, 6) if sheet.cell(r, 1).value == "序号")
+    columns = {sheet.cell(header_row, c).value: c for c in range(1, sheet.max_column + 1)}
+    first = header_row + 1
+    assert sheet.cell(first, columns["牵头单位"]).value == "州文化和旅游局"
+    sheet.cell(first, columns["牵头单位"]).value = "州商务局"
+    sheet.cell(first, columns["状态"]).value = "推进中"
+    edited = io.BytesIO()
+    workbook.save(edited)
+    result = client.post(
+        f"/api/v1/plans/{plan_id}/division",
+        headers=write_headers(client),
+        files={"file": ("分工表.xlsx", edited.getvalue(), "application/octet-stream")},
+    ).json()
+    assert result["errors"] == [] and result["changed"] == ["二.(一).1"]
+    plan = client.get(f"/api/v1/plans/{plan_id}").json()
+    task = plan["tasks"][0]
+    assert task["status"] == "in_progress"
+    assert [u["name"] for u in task["units"] if u["role"] == "lead"] == ["州商务局"]
+    notice = client.get(f"/api/v1/plans/{plan_id}/notice.docx")
+    assert notice.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(notice.content)).paragraphs)
+    assert "督办通报" in text and "州商务局" in text
+
+
+def test_lights_show_on_the_plan_page(site: Site) -> None:
+    _, page = _import(site)
+    lights = re.findall(r'data-light="(green|yellow|red)"', page)
+    assert len(lights) >= 20
+    assert set(lights) == {"red"}, "the plan period ended in 2024, so every open task is overdue now"

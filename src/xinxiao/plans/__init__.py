@@ -1,6 +1,6 @@
 """Plans (行动方案): parse policy documents into tasks, units and targets, and track implementation."""
 
-from xinxiao.plans import cli, pages, parsing, router
+from xinxiao.plans import cli, documents, pages, parsing, router
 from xinxiao.plans.models import Plan, PlanTarget, PlanTask, ProgressReport, TaskOverride, TaskUnit
 from xinxiao.plans.parsing import ParsedPlan, parse_plan, read_document
 from xinxiao.plans.service import (
@@ -16,6 +16,7 @@ from xinxiao.plans.service import (
     reparse_plan,
     report_progress,
 )
+from xinxiao.plans.tracking import task_deadline, task_light
 
 __all__ = [
     "ParsedPlan",
@@ -28,6 +29,7 @@ __all__ = [
     "can_report",
     "cli",
     "correct_units",
+    "documents",
     "get_plan",
     "get_task",
     "import_plan",
@@ -42,4 +44,6 @@ __all__ = [
     "reparse_plan",
     "report_progress",
     "router",
+    "task_deadline",
+    "task_light",
 ]

@@ -13,6 +13,7 @@ from xinxiao.core import Principal
 from xinxiao.http import PagePrincipal, SessionDep, check_csrf, render
 from xinxiao.plans import service
 from xinxiao.plans.router import read_upload
+from xinxiao.plans.tracking import task_light
 from xinxiao.reference import get_region, region_choices
 
 router = APIRouter(prefix="/plans", include_in_schema=False)
@@ -66,6 +67,7 @@ def task_page(task_id: int, request: Request, session: SessionDep, actor: PagePr
         "task": task,
         "plan": task.plan,
         "reports": service.list_reports(session, actor=actor, task_id=task_id),
+        "light": task_light(session, task),
         "before": raw[max(0, start - CONTEXT_CHARS) : start],
         "source": raw[start:end],
         "after": raw[end : end + CONTEXT_CHARS],
@@ -120,6 +122,7 @@ def plan_page(plan_id: int, request: Request, session: SessionDep, actor: PagePr
     plan = service.get_plan(session, actor=actor, plan_id=plan_id)
     context = _base(session, actor) | {
         "plan": plan,
+        "lights": {task.id: task_light(session, task) for task in plan.tasks},
         "targets": service.list_targets(session, actor=actor, plan_id=plan_id),
         "synthetic": plan.synthetic or service.has_synthetic_reports(session, plan_id=plan.id),
     }

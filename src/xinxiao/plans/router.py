@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import Response
 
-from xinxiao.core import InvalidInput
+from xinxiao.core import InvalidInput, utcnow
 from xinxiao.http import CurrentPrincipal, SessionDep
-from xinxiao.plans import service
+from xinxiao.plans import documents, service
 from xinxiao.plans.parsing import parse_plan, read_document
 from xinxiao.plans.schemas import PlanRead, PlanSummary, ProgressCreate, ProgressRead, TaskRead, UnitsCorrection
 
@@ -83,6 +85,42 @@ def report_progress(task_id: int, body: ProgressCreate, session: SessionDep, act
         reported_on=body.reported_on,
     )
     return ProgressRead.model_validate(report)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@api.get("/{plan_id}/division.xlsx")
+def division_table(plan_id: int, session: SessionDep, actor: CurrentPrincipal) -> Response:
+    """The 任务分工表 (序号, 重点任务, 牵头/配合单位, 完成时限, 指标, 状态) as XLSX; editable and re-importable."""
+    content = documents.division_table(session, actor=actor, plan_id=plan_id, as_of=utcnow().date())
+    return Response(content, media_type=XLSX, headers=_attachment(f"任务分工表-{plan_id}.xlsx"))
+
+
+@api.post("/{plan_id}/division")
+def import_division_table(
+    plan_id: int, file: Annotated[UploadFile, File()], session: SessionDep, actor: CurrentPrincipal
+) -> dict[str, Any]:
+    """Apply an edited 任务分工表: changed units become corrections, changed statuses are recorded."""
+    result = documents.import_division_table(
+        session, actor=actor, plan_id=plan_id, data=file.file.read(), filename=file.filename or "任务分工表.xlsx"
+    )
+    return {
+        "changed": result.changed,
+        "errors": [{"line": e.line, "column": e.column, "reason": e.reason} for e in result.errors],
+    }
+
+
+@api.get("/{plan_id}/notice.docx")
+def supervision_notice(plan_id: int, session: SessionDep, actor: CurrentPrincipal) -> Response:
+    """The 督办通报 (DOCX) listing overdue and lagging tasks by lead unit."""
+    content = documents.supervision_notice(session, actor=actor, plan_id=plan_id, as_of=utcnow().date())
+    return Response(content, media_type=DOCX, headers=_attachment(f"督办通报-{plan_id}.docx"))
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
 
 
 def _plan_read(session: SessionDep, actor: CurrentPrincipal, plan_id: int) -> PlanRead:
