@@ -106,3 +106,28 @@ def test_officers_report_only_on_their_units_tasks(session: Session) -> None:
             status="in_progress",
             reported_on=date(2022, 9, 30),
         )
+
+
+def test_actuals_give_attainment_and_growth_and_level_are_checked(session: Session) -> None:
+    from xinxiao.plans import targets
+
+    actor = principal("533400")
+    plan = plans.import_plan(session, actor=actor, text=SEED000, filename="seed000.txt")
+    rows = plans.list_targets(session, actor=actor, plan_id=plan.id)
+    revenue = next(t for t in rows if t.metric == "文化和旅游总收入")
+    targets.record_actual(session, actor=actor, target_id=revenue.id, year=2021, value=100.0, source="州统计公报")
+    targets.record_actual(session, actor=actor, target_id=revenue.id, year=2022, value=105.0, source="州统计公报")
+    view = targets.view(session, actor=actor, target=revenue, as_of_year=2022)
+    assert view.base_year == 2021
+    assert view.attainment is not None
+    assert view.attainment.status == "lagging"  # compound path to 136.54 needs ~110.9 in 2022
+    targets.record_actual(session, actor=actor, target_id=revenue.id, year=2022, value=112.0, source="修订")
+    assert targets.view(session, actor=actor, target=revenue, as_of_year=2022).attainment.status == "on_track"  # type: ignore[union-attr]
+    checks = dict(targets.consistency_checks(session, actor=actor, plan_id=plan.id))
+    assert "网络零售额" in checks and "1.3674" in checks["网络零售额"].message
+    with pytest.raises(InvalidInput, match="来源"):
+        targets.record_actual(session, actor=actor, target_id=revenue.id, year=2023, value=1.0, source=" ")
+    with pytest.raises(NotFound):
+        targets.record_actual(
+            session, actor=principal("420000"), target_id=revenue.id, year=2023, value=1.0, source="x"
+        )

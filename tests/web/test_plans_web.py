@@ -136,3 +136,22 @@ def test_lights_show_on_the_plan_page(site: Site) -> None:
     lights = re.findall(r'data-light="(green|yellow|red)"', page)
     assert len(lights) >= 20
     assert set(lights) == {"red"}, "the plan period ended in 2024, so every open task is overdue now"
+
+
+def test_enter_an_actual_and_see_the_attainment(site: Site) -> None:
+    _, page = _import(site)
+    assert "网络零售额" in page and 'class="hint consistency"' in page  # the 1.82亿元 level vs 10% growth check
+    client = site.client("diqing")
+    target = re.search(r'href="/plans/targets/(\d+)">文化和旅游总收入', page)
+    assert target
+    form = client.get(f"/plans/targets/{target[1]}").text
+    assert 'id="attain-chart"' in form
+    token = csrf_of(form)
+    for year, value in ((2021, "100"), (2022, "104")):
+        client.post(
+            f"/plans/targets/{target[1]}/actuals",
+            data={"csrf": token, "year": year, "value": value, "source": "州统计局统计公报"},
+        )
+    shown = client.get(f"/plans/targets/{target[1]}").text
+    assert 'id="attain-status">滞后' in shown
+    assert site.client("deqin").get(f"/plans/targets/{target[1]}", headers={"accept": "text/html"}).status_code == 404

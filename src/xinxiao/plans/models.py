@@ -107,6 +107,7 @@ class PlanTarget(Base):
     span_start: Mapped[int] = mapped_column(Integer)
     span_end: Mapped[int] = mapped_column(Integer)
     indicator_id: Mapped[str | None] = mapped_column(String(60))
+    base_value: Mapped[float | None] = mapped_column(Float)
 
 
 class TaskOverride(Base):
@@ -140,3 +141,19 @@ class ProgressReport(Base):
     reporter_name: Mapped[str] = mapped_column(String(60))
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TargetActual(Base):
+    """An actual value of a target's metric for a year, entered by hand or taken from a series."""
+
+    __tablename__ = "plans_target_actual"
+    __table_args__ = (UniqueConstraint("target_id", "year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("plans_target.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(200))
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    entered_by: Mapped[str] = mapped_column(String(60))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from xinxiao.core import Principal
+from xinxiao.core import Principal, utcnow
 from xinxiao.http import PagePrincipal, SessionDep, check_csrf, render
-from xinxiao.plans import service
+from xinxiao.plans import service, targets
 from xinxiao.plans.router import read_upload
 from xinxiao.plans.tracking import task_light
 from xinxiao.reference import get_region, region_choices
@@ -123,10 +123,44 @@ def plan_page(plan_id: int, request: Request, session: SessionDep, actor: PagePr
     context = _base(session, actor) | {
         "plan": plan,
         "lights": {task.id: task_light(session, task) for task in plan.tasks},
+        "views": {
+            t.id: targets.view(session, actor=actor, target=t, as_of_year=utcnow().year)
+            for t in service.list_targets(session, actor=actor, plan_id=plan_id)
+        },
+        "consistency": targets.consistency_checks(session, actor=actor, plan_id=plan_id),
         "targets": service.list_targets(session, actor=actor, plan_id=plan_id),
         "synthetic": plan.synthetic or service.has_synthetic_reports(session, plan_id=plan.id),
     }
     return render(request, "plans/plan.html", context)
+
+
+@router.get("/targets/{target_id}", response_class=HTMLResponse)
+def target_page(target_id: int, request: Request, session: SessionDep, actor: PagePrincipal) -> Response:
+    """A target: required path against actual values (chart and table), and the form to enter an actual."""
+    target = targets.get_target(session, actor=actor, target_id=target_id)
+    view = targets.view(session, actor=actor, target=target, as_of_year=utcnow().year)
+    plan = service.get_plan(session, actor=actor, plan_id=target.plan_id)
+    chart = {
+        "required": view.attainment.required if view.attainment else {},
+        "actual": view.actuals,
+        "labels": {"required": "要求路径", "actual": "实际"},
+    }
+    context = _base(session, actor) | {"view": view, "plan": plan, "chart": chart, "this_year": utcnow().year}
+    return render(request, "plans/target.html", context)
+
+
+@router.post("/targets/{target_id}/actuals", dependencies=[Depends(check_csrf)])
+def actual_page(
+    target_id: int,
+    session: SessionDep,
+    actor: PagePrincipal,
+    year: Annotated[int, Form()],
+    value: Annotated[float, Form()],
+    source: Annotated[str, Form()],
+) -> Response:
+    """Store an actual value and show the target again."""
+    targets.record_actual(session, actor=actor, target_id=target_id, year=year, value=value, source=source)
+    return RedirectResponse(f"/plans/targets/{target_id}", status_code=303)
 
 
 def _names(text: str) -> list[str]:
