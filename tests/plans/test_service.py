@@ -131,3 +131,17 @@ def test_actuals_give_attainment_and_growth_and_level_are_checked(session: Sessi
         targets.record_actual(
             session, actor=principal("420000"), target_id=revenue.id, year=2023, value=1.0, source="x"
         )
+
+
+def test_field_corrections_survive_reparsing(session: Session) -> None:
+    actor = principal("533400")
+    plan = plans.import_plan(session, actor=actor, text=SEED000, filename="seed000.txt")
+    task = _task(plan, "二.(四).10")
+    plans.correct_task(
+        session, actor=actor, task_id=task.id, title="培育限额以上商贸企业", deadline=date(2023, 12, 31), ongoing=False
+    )
+    plans.reparse_plan(session, actor=actor, plan_id=plan.id, text=SEED000)
+    again = plans.get_task(session, actor=actor, task_id=task.id)
+    assert (again.title, again.deadline) == ("培育限额以上商贸企业", date(2023, 12, 31))
+    with pytest.raises(InvalidInput):
+        plans.correct_task(session, actor=actor, task_id=task.id, title=" ", deadline=None, ongoing=False)

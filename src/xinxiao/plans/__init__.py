@@ -5,6 +5,7 @@ from xinxiao.plans.models import Plan, PlanTarget, PlanTask, ProgressReport, Tas
 from xinxiao.plans.parsing import ParsedPlan, parse_plan, read_document
 from xinxiao.plans.service import (
     can_report,
+    correct_task,
     correct_units,
     get_plan,
     get_task,
@@ -28,6 +29,7 @@ __all__ = [
     "TaskUnit",
     "can_report",
     "cli",
+    "correct_task",
     "correct_units",
     "documents",
     "get_plan",

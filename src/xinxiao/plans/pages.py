@@ -93,6 +93,27 @@ def correct_units_page(
     return RedirectResponse(f"/plans/tasks/{task_id}", status_code=303)
 
 
+@router.post("/tasks/{task_id}/fields", dependencies=[Depends(check_csrf)])
+def correct_task_page(
+    task_id: int,
+    session: SessionDep,
+    actor: PagePrincipal,
+    title: Annotated[str, Form()],
+    deadline: Annotated[str, Form()] = "",
+    ongoing: Annotated[str, Form()] = "",
+) -> Response:
+    """Store the reviewer's title, deadline and 长期 flag."""
+    service.correct_task(
+        session,
+        actor=actor,
+        task_id=task_id,
+        title=title,
+        deadline=date.fromisoformat(deadline) if deadline else None,
+        ongoing=bool(ongoing),
+    )
+    return RedirectResponse(f"/plans/tasks/{task_id}", status_code=303)
+
+
 @router.post("/tasks/{task_id}/progress", dependencies=[Depends(check_csrf)])
 def progress_page(
     task_id: int,

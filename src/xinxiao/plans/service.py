@@ -137,6 +137,61 @@ def _store_parse(session: Session, plan: Plan, parsed: ParsedPlan, kept: dict[st
         corrected = next((t for t in plan.tasks if t.key == override.task_key), None)
         if corrected is not None and override.field == "units":
             _assign_units(session, corrected, override.value, plan.region_adcode)
+        elif corrected is not None:
+            _apply_field(corrected, override.field, override.value)
+
+
+TASK_FIELDS = ("title", "deadline", "ongoing")
+
+
+def _apply_field(task: PlanTask, field: str, value: object) -> None:
+    if field == "title":
+        task.title = str(value)
+    elif field == "deadline":
+        task.deadline = date.fromisoformat(str(value)) if value else None
+    elif field == "ongoing":
+        task.ongoing = bool(value)
+
+
+def correct_task(
+    session: Session, *, actor: Principal, task_id: int, title: str, deadline: date | None, ongoing: bool
+) -> PlanTask:
+    """Correct a task's title, deadline and 长期 flag; each change is an override kept across re-parsing."""
+    actor.require(*REVIEWERS)
+    task = get_task(session, actor=actor, task_id=task_id)
+    if not title.strip():
+        raise InvalidInput("任务名称不能为空", field="title")
+    wanted = {"title": title.strip(), "deadline": deadline.isoformat() if deadline else None, "ongoing": ongoing}
+    current = {
+        "title": task.title,
+        "deadline": task.deadline.isoformat() if task.deadline else None,
+        "ongoing": task.ongoing,
+    }
+    changed = {k: v for k, v in wanted.items() if current[k] != v}
+    for field, value in changed.items():
+        override = session.scalar(
+            select(TaskOverride).where(
+                TaskOverride.plan_id == task.plan_id, TaskOverride.task_key == task.key, TaskOverride.field == field
+            )
+        )
+        if override is None:
+            override = TaskOverride(plan_id=task.plan_id, task_key=task.key, field=field, created_by=actor.username)
+            session.add(override)
+        override.value = value
+        _apply_field(task, field, value)
+    if changed:
+        session.flush()
+        record_write(
+            session,
+            actor=actor,
+            action="correct_task",
+            entity="plans_task",
+            entity_id=task.id,
+            region_adcode=task.plan.region_adcode,
+            before={k: current[k] for k in changed},
+            after=changed,
+        )
+    return task
 
 
 def _fill_task(session: Session, task: PlanTask, parsed: Task, position: int, region: str) -> None:
