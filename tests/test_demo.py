@@ -28,6 +28,10 @@ def test_demo_load(var_dir: Path) -> None:
         assert [p.region_adcode for p in loaded] == ["533400", "420000"]
         reports = session.scalars(select(plans.ProgressReport)).all()
         assert reports and all(r.synthetic for r in reports)
+        forms = session.scalars(select(plans.ReportForm)).all()
+        assert len(forms) == 4
+        submissions = session.scalars(select(plans.FormSubmission)).all()
+        assert submissions and all(s.synthetic for s in submissions)
         officer = accounts.get_by_username(session, username="diqing_commerce_officer")
         assert officer.unit_id is not None
     runtime.close()

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from xinxiao import accounts, merchants, plans
 from xinxiao.core import Role, system_principal
 from xinxiao.db import transaction
@@ -89,6 +91,36 @@ SYNTHETIC_REPORTS = (
 )
 
 
+DEMO_FORM_UNITS = {"533400": ("州商务局", "州市场监管局", "州发展改革委"), "420000": ("省商务厅", "省农业农村厅")}
+
+
+def _load_forms(session: Session, rng: random.Random, *, region: str, plan_id: int) -> None:
+    """The two example reporting forms for the region, assigned to demo units, with synthetic submissions."""
+    system = system_principal()
+    unit_ids = [find_unit(session, name=name, region_adcode=region).id for name in DEMO_FORM_UNITS[region]]
+    for form in plans.forms.load_example_forms(session, actor=system, region_adcode=region, plan_id=plan_id):
+        assignments = plans.forms.assign(session, actor=system, form_id=form.id, unit_ids=unit_ids)
+        periods = plans.forms.periods(form, through=date(2024, 12, 31))
+        for assignment in assignments:
+            for period in periods:
+                if rng.random() < 0.75:  # some periods stay missing, so the 报送率 has something to show
+                    values = {f["key"]: _demo_value(f, rng) for f in form.fields}
+                    plans.forms.submit(
+                        session, actor=system, assignment_id=assignment.id, period=period, values=values, synthetic=True
+                    )
+
+
+def _demo_value(field: dict[str, Any], rng: random.Random) -> object:
+    kind = field["type"]
+    if kind == "int":
+        return rng.randrange(0, 5000)
+    if kind == "decimal":
+        return round(rng.uniform(0, 500), 2)
+    if kind == "choice":
+        return rng.choice(field["choices"])
+    return "模拟数据" if kind == "text" else None
+
+
 def _load_plans(runtime: Runtime, *, seed: int, log: Callable[[str], Any]) -> dict[str, int]:
     """Import both seed plans and add synthetic progress reports to some of their tasks."""
     rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not security
@@ -115,5 +147,6 @@ def _load_plans(runtime: Runtime, *, seed: int, log: Callable[[str], Any]) -> di
                     )
                     reported += 1
             counts[filename] = len(plan.tasks)
+            _load_forms(session, rng, region=region, plan_id=plan.id)
         log(f"{filename}: {len(plan.tasks)} tasks imported, {reported} synthetic progress reports")
     return counts

@@ -1,6 +1,7 @@
 """Plans (行动方案): parse policy documents into tasks, units and targets, and track implementation."""
 
-from xinxiao.plans import cli, documents, pages, parsing, router
+from xinxiao.plans import cli, documents, form_routes, forms, pages, parsing, router
+from xinxiao.plans.form_models import FormAssignment, FormSubmission, ReportForm
 from xinxiao.plans.models import Plan, PlanTarget, PlanTask, ProgressReport, TaskOverride, TaskUnit
 from xinxiao.plans.parsing import ParsedPlan, parse_plan, read_document
 from xinxiao.plans.service import (
@@ -20,11 +21,14 @@ from xinxiao.plans.service import (
 from xinxiao.plans.tracking import task_deadline, task_light
 
 __all__ = [
+    "FormAssignment",
+    "FormSubmission",
     "ParsedPlan",
     "Plan",
     "PlanTarget",
     "PlanTask",
     "ProgressReport",
+    "ReportForm",
     "TaskOverride",
     "TaskUnit",
     "can_report",
@@ -32,6 +36,8 @@ __all__ = [
     "correct_task",
     "correct_units",
     "documents",
+    "form_routes",
+    "forms",
     "get_plan",
     "get_task",
     "import_plan",

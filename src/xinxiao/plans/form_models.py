@@ -1,19 +1,23 @@
-"""Reporting forms (填报): the form tables and the shape of a form definition (its ``fields`` JSON)."""
+"""Reporting forms (填报): the tables, the shape of a form definition, and checking values against its fields."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from xinxiao.core import utcnow
+from xinxiao.core import InvalidInput, utcnow
 from xinxiao.db import Base, UTCDateTime
 
 PeriodKind = Literal["monthly", "quarterly", "yearly"]
 FieldType = Literal["int", "decimal", "text", "date", "choice", "bool"]
+_TRUE, _FALSE = {"true", "1", "on", "yes", "是"}, {"false", "0", "off", "no", "否"}
+MAX_TEXT = 2000
 
 
 class FieldSpec(BaseModel):
@@ -37,6 +41,86 @@ class FieldSpec(BaseModel):
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"字段 {self.key} 的 min 大于 max")
         return self
+
+
+# --- checking values against the fields ---------------------------------------------------------------
+
+
+def clean_values(fields: Sequence[FieldSpec], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Check and convert submitted values field by field; ``InvalidInput`` names every faulty field.
+
+    >>> spec = [FieldSpec(key="bags", label="塑料袋使用量", type="int", min=0, unit="个")]
+    >>> clean_values(spec, {"bags": "120"})
+    {'bags': 120}
+    >>> clean_values(spec, {"bags": "-1"})
+    Traceback (most recent call last):
+    xinxiao.core.errors.InvalidInput: 「塑料袋使用量」不得小于 0
+    """
+    known = {f.key for f in fields}
+    errors = {key: f"未知字段 {key}" for key in values if key not in known}
+    result: dict[str, Any] = {}
+    for spec in fields:
+        try:
+            value = _clean(spec, values.get(spec.key))
+        except ValueError as exc:
+            errors[spec.key] = f"「{spec.label}」{exc}"
+            continue
+        if value is not None:
+            result[spec.key] = value
+    if errors:
+        raise InvalidInput("; ".join(errors.values()), field=next(iter(errors)), errors=errors)
+    return result
+
+
+def _clean(spec: FieldSpec, raw: Any) -> Any:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if spec.type == "bool":
+            return False
+        if spec.required:
+            raise ValueError("为必填项")
+        return None
+    if spec.type in ("int", "decimal"):
+        number = _number(raw, integer=spec.type == "int")
+        if spec.min is not None and number < spec.min:
+            raise ValueError(f"不得小于 {spec.min:g}")
+        if spec.max is not None and number > spec.max:
+            raise ValueError(f"不得大于 {spec.max:g}")
+        return number
+    return _scalar(spec, raw)
+
+
+def _number(raw: Any, *, integer: bool) -> int | float:
+    if isinstance(raw, bool):
+        raise ValueError("须为数字")
+    try:
+        number = Decimal(str(raw).strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValueError("须为整数" if integer else "须为数字") from None
+    if not number.is_finite():
+        raise ValueError("须为数字")
+    if integer:
+        if number != number.to_integral_value():
+            raise ValueError("须为整数")
+        return int(number)
+    return float(number)
+
+
+def _scalar(spec: FieldSpec, raw: Any) -> Any:
+    text = str(raw).strip()
+    if spec.type == "bool":
+        if isinstance(raw, bool) or text.lower() in _TRUE | _FALSE:
+            return raw if isinstance(raw, bool) else text.lower() in _TRUE
+        raise ValueError("须为 是/否")
+    if spec.type == "date":
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise ValueError("须为日期 (YYYY-MM-DD)") from None
+    if spec.type == "choice" and text not in spec.choices:
+        raise ValueError("须为以下之一: " + "、".join(spec.choices))
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"不得超过 {MAX_TEXT} 字")
+    return text
 
 
 class FormSpec(BaseModel):
@@ -124,9 +208,7 @@ class FormSubmission(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     form_id: Mapped[int] = mapped_column(ForeignKey("plans_report_form.id", ondelete="CASCADE"), index=True)
-    assignment_id: Mapped[int] = mapped_column(
-        ForeignKey("plans_form_assignment.id", ondelete="CASCADE"), index=True
-    )
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("plans_form_assignment.id", ondelete="CASCADE"), index=True)
     period: Mapped[str] = mapped_column(String(10))
     values: Mapped[dict[str, Any]] = mapped_column(JSON)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -61,4 +61,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(merchants.pages.router)
     app.include_router(plans.router.api)
     app.include_router(plans.pages.router)
+    app.include_router(plans.form_routes.forms_api)
+    app.include_router(plans.form_routes.forms_pages)
     return app
