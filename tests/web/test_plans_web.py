@@ -155,3 +155,37 @@ def test_enter_an_actual_and_see_the_attainment(site: Site) -> None:
     shown = client.get(f"/plans/targets/{target[1]}").text
     assert 'id="attain-status">滞后' in shown
     assert site.client("deqin").get(f"/plans/targets/{target[1]}", headers={"accept": "text/html"}).status_code == 404
+
+
+def test_progress_reports_carry_evidence_files_readable_only_in_scope(site: Site) -> None:
+    _, page = _import(site)
+    client = site.client("diqing")
+    task = re.search(r'href="/plans/tasks/(\d+)">丰富文旅消费新业态新产品', page)
+    assert task
+    form = client.get(f"/plans/tasks/{task[1]}").text
+    data = {
+        "csrf": csrf_of(form),
+        "reported_on": "2023-03-31",
+        "status": "in_progress",
+        "percent_done": "20",
+        "text": "示范基地申报材料已报送",
+    }
+    files = [
+        ("files", ("验收材料.pdf", b"%PDF-1.4 evidence", "application/pdf")),
+        ("files", ("现场照片.jpg", b"\xff\xd8\xff photo", "image/jpeg")),
+    ]
+    shown = client.post(f"/plans/tasks/{task[1]}/progress", data=data, files=files)
+    assert shown.status_code == 200
+    links = re.findall(r'href="/plans/evidence/(\d+)"', shown.text)
+    assert len(links) == 2 and "验收材料.pdf" in shown.text
+    download = client.get(f"/plans/evidence/{links[0]}")
+    assert download.status_code == 200 and download.content == b"%PDF-1.4 evidence"
+    outsider = site.client("deqin").get(f"/plans/evidence/{links[0]}", headers={"accept": "text/html"})
+    assert outsider.status_code == 404
+    refused = client.post(
+        f"/plans/tasks/{task[1]}/progress",
+        data=data | {"csrf": csrf_of(client.get(f"/plans/tasks/{task[1]}").text)},
+        files=[("files", ("病毒.exe", b"MZ", "application/octet-stream"))],
+        headers={"accept": "text/html"},
+    )
+    assert refused.status_code == 422 and "不支持的附件类型" in refused.text

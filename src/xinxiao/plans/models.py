@@ -157,3 +157,17 @@ class TargetActual(Base):
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     entered_by: Mapped[str] = mapped_column(String(60))
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Evidence(Base):
+    """A file attached to a progress report as evidence; stored once by its SHA-256 under VAR_DIR/evidence."""
+
+    __tablename__ = "plans_evidence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("plans_progress.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -7,16 +7,18 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from xinxiao.core import Principal, utcnow
-from xinxiao.http import PagePrincipal, SessionDep, check_csrf, render
-from xinxiao.plans import service, targets
+from xinxiao.http import AppState, PagePrincipal, SessionDep, check_csrf, render
+from xinxiao.http.deps import get_state
+from xinxiao.plans import evidence, service, targets
 from xinxiao.plans.router import read_upload
 from xinxiao.plans.tracking import task_light
 from xinxiao.reference import get_region, region_choices
 
 router = APIRouter(prefix="/plans", include_in_schema=False)
+StateDep = Annotated[AppState, Depends(get_state)]
 _SPLIT = re.compile(r"[、,，;；\s]+")
 CONTEXT_CHARS = 160
 
@@ -68,6 +70,9 @@ def task_page(task_id: int, request: Request, session: SessionDep, actor: PagePr
         "plan": task.plan,
         "reports": service.list_reports(session, actor=actor, task_id=task_id),
         "light": task_light(session, task),
+        "evidence": evidence.list_for_reports(
+            session, report_ids=[r.id for r in service.list_reports(session, actor=actor, task_id=task_id)]
+        ),
         "before": raw[max(0, start - CONTEXT_CHARS) : start],
         "source": raw[start:end],
         "after": raw[end : end + CONTEXT_CHARS],
@@ -123,9 +128,11 @@ def progress_page(
     percent_done: Annotated[int, Form()],
     status: Annotated[str, Form()],
     reported_on: Annotated[date, Form()],
+    state: StateDep,
+    files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
-    """File a progress report and show the task again."""
-    service.report_progress(
+    """File a progress report with its evidence files and show the task again."""
+    report = service.report_progress(
         session,
         actor=actor,
         task_id=task_id,
@@ -134,7 +141,21 @@ def progress_page(
         status=status,
         reported_on=reported_on,
     )
+    uploads = [evidence.Upload(f.filename, f.content_type or "", f.file.read()) for f in files or [] if f.filename]
+    if uploads:
+        evidence.store(
+            session, actor=actor, report=report, uploads=uploads, directory=state.settings.var_dir / "evidence"
+        )
     return RedirectResponse(f"/plans/tasks/{task_id}", status_code=303)
+
+
+@router.get("/evidence/{evidence_id}")
+def evidence_file(evidence_id: int, session: SessionDep, actor: PagePrincipal, state: StateDep) -> Response:
+    """Download an evidence file of a task inside the scope."""
+    row, path = evidence.get(
+        session, actor=actor, evidence_id=evidence_id, directory=state.settings.var_dir / "evidence"
+    )
+    return FileResponse(path, media_type=row.content_type, filename=row.filename)
 
 
 @router.get("/{plan_id}", response_class=HTMLResponse)
