@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -94,6 +95,12 @@ def var_dir(tmp_path: Path) -> Path:
 def settings(var_dir: Path) -> Settings:
     """Settings pointing at a fresh SQLite database under ``var_dir``."""
     return make_settings(var_dir)
+
+
+# CI explores the same examples every run (a red CI reproduces); developers get fresh ones each time.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def _chromium_available() -> bool:

@@ -2,20 +2,18 @@
 
 from xinxiao.plans import cli, documents, form_routes, forms, pages, parsing, router
 from xinxiao.plans.form_models import FormAssignment, FormSubmission, ReportForm
+from xinxiao.plans.importing import import_plan, reparse_plan
 from xinxiao.plans.models import Plan, PlanTarget, PlanTask, ProgressReport, TaskOverride, TaskUnit
 from xinxiao.plans.parsing import ParsedPlan, parse_plan, read_document
+from xinxiao.plans.review import correct_target, correct_task, correct_units
 from xinxiao.plans.service import (
     can_report,
-    correct_task,
-    correct_units,
     get_plan,
     get_task,
-    import_plan,
     list_plans,
     list_reports,
     list_targets,
     my_tasks,
-    reparse_plan,
     report_progress,
 )
 from xinxiao.plans.tracking import task_deadline, task_light
@@ -33,6 +31,7 @@ __all__ = [
     "TaskUnit",
     "can_report",
     "cli",
+    "correct_target",
     "correct_task",
     "correct_units",
     "documents",

@@ -21,7 +21,8 @@ from xinxiao.plans.exporting import (
 from xinxiao.plans.models import Plan, PlanTarget, PlanTask
 from xinxiao.plans.parsing import Target
 from xinxiao.plans.parsing.model import Firmness, Operator, TargetKind
-from xinxiao.plans.service import correct_units, get_plan, has_synthetic_reports, list_targets
+from xinxiao.plans.review import correct_units
+from xinxiao.plans.service import get_plan, has_synthetic_reports, list_targets
 
 STATUS_LABELS = {
     "not_started": "未启动",

@@ -34,7 +34,7 @@ def check(upload: Upload) -> None:
     >>> try:
     ...     check(Upload("a.exe", "application/octet-stream", b"MZ"))
     ... except InvalidInput as exc:
-    ...     print(exc.detail[:24])
+    ...     print(exc.detail.split(" (")[0])
     a.exe: 不支持的附件类型 .exe
     """
     suffix = PurePath(upload.filename).suffix.lower()

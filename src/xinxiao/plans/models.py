@@ -92,6 +92,7 @@ class PlanTarget(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans_plan.id", ondelete="CASCADE"), index=True)
     task_key: Mapped[str | None] = mapped_column(String(60))
+    key: Mapped[str | None] = mapped_column(String(300), index=True)  # stable across re-parsing
     position: Mapped[int] = mapped_column(Integer)
     metric: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))

@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from xinxiao.core import Principal, utcnow
 from xinxiao.http import AppState, PagePrincipal, SessionDep, check_csrf, render
 from xinxiao.http.deps import get_state
-from xinxiao.plans import evidence, service, targets
+from xinxiao.plans import evidence, importing, review, service, targets
 from xinxiao.plans.router import read_upload
 from xinxiao.plans.tracking import task_light
 from xinxiao.reference import get_region, region_choices
@@ -46,7 +46,7 @@ def import_page(
     region: Annotated[str, Form()] = "",
 ) -> Response:
     """Import the uploaded document and open its overview."""
-    plan = service.import_plan(
+    plan = importing.import_plan(
         session, actor=actor, text=read_upload(file), filename=file.filename or "plan.txt", region_adcode=region or None
     )
     return RedirectResponse(f"/plans/{plan.id}", status_code=303)
@@ -94,7 +94,7 @@ def correct_units_page(
     co: Annotated[str, Form()] = "",
 ) -> Response:
     """Store the reviewer's lead and co-operating units."""
-    service.correct_units(session, actor=actor, task_id=task_id, lead_units=_names(lead), co_units=_names(co))
+    review.correct_units(session, actor=actor, task_id=task_id, lead_units=_names(lead), co_units=_names(co))
     return RedirectResponse(f"/plans/tasks/{task_id}", status_code=303)
 
 
@@ -108,7 +108,7 @@ def correct_task_page(
     ongoing: Annotated[str, Form()] = "",
 ) -> Response:
     """Store the reviewer's title, deadline and 长期 flag."""
-    service.correct_task(
+    review.correct_task(
         session,
         actor=actor,
         task_id=task_id,

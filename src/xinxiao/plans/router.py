@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from xinxiao.core import InvalidInput, utcnow
 from xinxiao.http import CurrentPrincipal, SessionDep
-from xinxiao.plans import documents, service
+from xinxiao.plans import documents, importing, review, service
 from xinxiao.plans.parsing import parse_plan, read_document
 from xinxiao.plans.schemas import PlanRead, PlanSummary, ProgressCreate, ProgressRead, TaskRead, UnitsCorrection
 
@@ -51,7 +51,7 @@ def import_plan(
     region: Annotated[str | None, Form()] = None,
 ) -> PlanRead:
     """Import a document as a tracked plan of a region inside your scope."""
-    plan = service.import_plan(
+    plan = importing.import_plan(
         session, actor=actor, text=read_upload(file), filename=file.filename or "plan.txt", region_adcode=region
     )
     return _plan_read(session, actor, plan.id)
@@ -66,7 +66,7 @@ def get_plan(plan_id: int, session: SessionDep, actor: CurrentPrincipal) -> Plan
 @api.patch("/tasks/{task_id}/units", response_model=TaskRead)
 def correct_units(task_id: int, body: UnitsCorrection, session: SessionDep, actor: CurrentPrincipal) -> TaskRead:
     """Replace a task's lead and co-operating units (kept when the plan is parsed again)."""
-    task = service.correct_units(
+    task = review.correct_units(
         session, actor=actor, task_id=task_id, lead_units=body.lead_units, co_units=body.co_units
     )
     return TaskRead.model_validate(task)
