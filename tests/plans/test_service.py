@@ -145,3 +145,30 @@ def test_field_corrections_survive_reparsing(session: Session) -> None:
     assert (again.title, again.deadline) == ("培育限额以上商贸企业", date(2023, 12, 31))
     with pytest.raises(InvalidInput):
         plans.correct_task(session, actor=actor, task_id=task.id, title=" ", deadline=None, ongoing=False)
+
+
+def test_target_corrections_and_actuals_survive_reparsing(session: Session) -> None:
+    from xinxiao.plans import targets
+
+    actor = principal("533400")
+    plan = plans.import_plan(session, actor=actor, text=SEED000, filename="seed000.txt")
+    online = next(
+        t
+        for t in plans.list_targets(session, actor=actor, plan_id=plan.id)
+        if t.metric == "网络零售额" and t.kind == "level"
+    )
+    target_id = online.id
+    plans.correct_target(
+        session,
+        actor=actor,
+        target_id=target_id,
+        changes={"indicator_id": "online_retail", "base_value": 1.2, "base_year": 2021},
+    )
+    targets.record_actual(session, actor=actor, target_id=target_id, year=2022, value=1.35, source="州商务局")
+    plans.reparse_plan(session, actor=actor, plan_id=plan.id, text=SEED000.replace("加快培育", "大力培育"))
+    again = session.get(plans.PlanTarget, target_id)
+    assert again is not None
+    assert (again.indicator_id, again.base_value, again.value) == ("online_retail", 1.2, 1.82)
+    assert targets.view(session, actor=actor, target=again, as_of_year=2022).actuals == {2022: 1.35}
+    with pytest.raises(InvalidInput):
+        plans.correct_target(session, actor=actor, target_id=target_id, changes={"text": "x"})

@@ -189,3 +189,25 @@ def test_progress_reports_carry_evidence_files_readable_only_in_scope(site: Site
         headers={"accept": "text/html"},
     )
     assert refused.status_code == 422 and "不支持的附件类型" in refused.text
+
+
+def test_a_reviewer_corrects_a_target_through_the_page(site: Site) -> None:
+    _, page = _import(site)
+    client = site.client("diqing")
+    target = re.search(r'href="/plans/targets/(\d+)">限额以上单位', page)
+    assert target
+    form = client.get(f"/plans/targets/{target[1]}").text
+    shown = client.post(
+        f"/plans/targets/{target[1]}/fields",
+        data={
+            "csrf": csrf_of(form),
+            "metric": "新增限额以上单位",
+            "value": "12",
+            "unit": "家",
+            "deadline": "2024",
+            "base_year": "2021",
+            "indicator_id": "above_quota_new",
+        },
+    )
+    assert shown.status_code == 200
+    assert 'value="above_quota_new"' in shown.text and "<h1>新增限额以上单位</h1>" in shown.text

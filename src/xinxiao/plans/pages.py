@@ -14,6 +14,7 @@ from xinxiao.http import AppState, PagePrincipal, SessionDep, check_csrf, render
 from xinxiao.http.deps import get_state
 from xinxiao.plans import evidence, importing, review, service, targets
 from xinxiao.plans.router import read_upload
+from xinxiao.plans.schemas import TargetCorrection
 from xinxiao.plans.tracking import task_light
 from xinxiao.reference import get_region, region_choices
 
@@ -189,6 +190,33 @@ def target_page(target_id: int, request: Request, session: SessionDep, actor: Pa
     }
     context = _base(session, actor) | {"view": view, "plan": plan, "chart": chart, "this_year": utcnow().year}
     return render(request, "plans/target.html", context)
+
+
+@router.post("/targets/{target_id}/fields", dependencies=[Depends(check_csrf)])
+def correct_target_page(
+    target_id: int,
+    session: SessionDep,
+    actor: PagePrincipal,
+    metric: Annotated[str, Form()],
+    value: Annotated[str, Form()] = "",
+    unit: Annotated[str, Form()] = "",
+    deadline: Annotated[str, Form()] = "",
+    base_year: Annotated[str, Form()] = "",
+    base_value: Annotated[str, Form()] = "",
+    indicator_id: Annotated[str, Form()] = "",
+) -> Response:
+    """Store the reviewer's corrections of a target."""
+    form = TargetCorrection(
+        metric=metric,
+        value=value or None,
+        unit=unit,
+        deadline=deadline or None,  # type: ignore[arg-type]
+        base_year=base_year or None,
+        base_value=base_value or None,  # type: ignore[arg-type]
+        indicator_id=indicator_id or None,
+    )
+    review.correct_target(session, actor=actor, target_id=target_id, changes=form.model_dump(exclude_unset=True))
+    return RedirectResponse(f"/plans/targets/{target_id}", status_code=303)
 
 
 @router.post("/targets/{target_id}/actuals", dependencies=[Depends(check_csrf)])

@@ -12,7 +12,16 @@ from xinxiao.core import InvalidInput, utcnow
 from xinxiao.http import CurrentPrincipal, SessionDep
 from xinxiao.plans import documents, importing, review, service
 from xinxiao.plans.parsing import parse_plan, read_document
-from xinxiao.plans.schemas import PlanRead, PlanSummary, ProgressCreate, ProgressRead, TaskRead, UnitsCorrection
+from xinxiao.plans.schemas import (
+    PlanRead,
+    PlanSummary,
+    ProgressCreate,
+    ProgressRead,
+    TargetCorrection,
+    TargetRead,
+    TaskRead,
+    UnitsCorrection,
+)
 
 api = APIRouter(prefix="/api/v1/plans", tags=["plans"])
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -70,6 +79,13 @@ def correct_units(task_id: int, body: UnitsCorrection, session: SessionDep, acto
         session, actor=actor, task_id=task_id, lead_units=body.lead_units, co_units=body.co_units
     )
     return TaskRead.model_validate(task)
+
+
+@api.patch("/targets/{target_id}", response_model=TargetRead)
+def correct_target(target_id: int, body: TargetCorrection, session: SessionDep, actor: CurrentPrincipal) -> TargetRead:
+    """Correct a target's fields or link it to an indicator id (kept when the plan is parsed again)."""
+    changes = body.model_dump(exclude_unset=True)
+    return TargetRead.model_validate(review.correct_target(session, actor=actor, target_id=target_id, changes=changes))
 
 
 @api.post("/tasks/{task_id}/progress", response_model=ProgressRead, status_code=201)

@@ -58,6 +58,9 @@ class TargetRead(BaseModel):
     firmness: str
     scope: str | None
     text: str
+    base_year: int | None = None
+    base_value: float | None = None
+    indicator_id: str | None = None
 
 
 class PlanSummary(BaseModel):
@@ -89,6 +92,23 @@ class UnitsCorrection(BaseModel):
 
     lead_units: list[str] = Field(min_length=1)
     co_units: list[str] = Field(default_factory=list)
+
+
+class TargetCorrection(BaseModel):
+    """Fields of a target a reviewer may correct; omitted fields stay as parsed."""
+
+    metric: str | None = Field(None, min_length=1, max_length=200)
+    kind: Literal["level", "yoy_growth", "annual_growth", "share", "count", "coverage", "relative"] | None = None
+    operator: Literal["=", ">=", ">", "<=", "<", "~", "range"] | None = None
+    value: float | None = None
+    value_high: float | None = None
+    unit: str | None = Field(None, max_length=20)
+    deadline: str | None = Field(None, max_length=20)
+    firmness: Literal["must", "strive", "aim", "plain"] | None = None
+    scope: str | None = Field(None, max_length=100)
+    base_year: int | None = Field(None, ge=1949, le=2100)
+    base_value: float | None = None
+    indicator_id: str | None = Field(None, max_length=60, description="indicator registry id, e.g. retail_sales")
 
 
 class ProgressCreate(BaseModel):
