@@ -32,6 +32,7 @@ def test_demo_load(var_dir: Path) -> None:
         assert len(forms) == 4
         submissions = session.scalars(select(plans.FormSubmission)).all()
         assert submissions and all(s.synthetic for s in submissions)
+        assert 0 < sum(s.late for s in submissions) < len(submissions)  # mostly on time, some 迟报
         officer = accounts.get_by_username(session, username="diqing_commerce_officer")
         assert officer.unit_id is not None
     runtime.close()

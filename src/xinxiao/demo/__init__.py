@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from xinxiao import accounts, merchants, plans
-from xinxiao.core import Role, system_principal
+from xinxiao.core import Role, frozen_clock, system_principal
 from xinxiao.db import transaction
 from xinxiao.reference import find_unit, seed_reference
 from xinxiao.runtime import Runtime
@@ -105,9 +105,18 @@ def _load_forms(session: Session, rng: random.Random, *, region: str, plan_id: i
             for period in periods:
                 if rng.random() < 0.75:  # some periods stay missing, so the 报送率 has something to show
                     values = {f["key"]: _demo_value(f, rng) for f in form.fields}
-                    plans.forms.submit(
-                        session, actor=system, assignment_id=assignment.id, period=period, values=values, synthetic=True
-                    )
+                    due = plans.forms.due_date(form.period, period, form.due_day)
+                    # most units file a few days before the due day, some a few days after (迟报)
+                    filed = due + timedelta(days=rng.choice((-6, -3, -1, -1, 2, 5)))
+                    with frozen_clock(datetime(filed.year, filed.month, filed.day, 2, tzinfo=UTC)):
+                        plans.forms.submit(
+                            session,
+                            actor=system,
+                            assignment_id=assignment.id,
+                            period=period,
+                            values=values,
+                            synthetic=True,
+                        )
 
 
 def _demo_value(field: dict[str, Any], rng: random.Random) -> object:

@@ -264,7 +264,7 @@ def form_page(
         "through": as_of.isoformat(),
         "can_assign": actor.role in (Role.admin, Role.analyst),
         "units": list_units(session, scope=actor.scope) if actor.role in (Role.admin, Role.analyst) else [],
-        "synthetic": form.synthetic,
+        "synthetic": form.synthetic or forms.has_synthetic_submissions(session, form_id=form.id),
     }
     return render(request, "plans/forms_form.html", context)
 

@@ -372,3 +372,9 @@ def _rate(assignment: FormAssignment, due: list[str], filed: dict[str, bool]) ->
         late=late,
         missing_periods=[p for p in due if p not in filed],
     )
+
+
+def has_synthetic_submissions(session: Session, *, form_id: int) -> bool:
+    """Whether any submission of the form is synthetic (its pages then show the 模拟数据 banner)."""
+    query = select(FormSubmission.id).where(FormSubmission.form_id == form_id, FormSubmission.synthetic).limit(1)
+    return session.scalar(query) is not None
