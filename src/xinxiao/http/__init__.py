@@ -10,7 +10,7 @@ from xinxiao.http.deps import (
     SettingsDep,
     check_csrf,
 )
-from xinxiao.http.templating import render
+from xinxiao.http.templating import render, scope_context
 
 __all__ = [
     "AnalyticsDep",
@@ -22,4 +22,5 @@ __all__ = [
     "SettingsDep",
     "check_csrf",
     "render",
+    "scope_context",
 ]

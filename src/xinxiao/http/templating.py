@@ -10,9 +10,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+from sqlalchemy.orm import Session
 
+from xinxiao.core import Principal
 from xinxiao.http.deps import csrf_token
 from xinxiao.http.i18n import pick_language, translate
+from xinxiao.reference import get_region
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,3 +52,9 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
     if request.query_params.get("lang") in ("zh", "en"):
         response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
     return response
+
+
+def scope_context(session: Session, actor: Principal) -> dict[str, object]:
+    """What every signed-in page shows in its header: the principal and the name of their region."""
+    name = get_region(session, adcode=actor.scope.adcode).name if actor.scope.prefix else "全国"
+    return {"principal": actor, "scope_name": name}

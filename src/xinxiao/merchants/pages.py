@@ -8,7 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, File, Query, Request, U
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xinxiao.core import PageParams, Principal, Scope
-from xinxiao.http import AnalyticsDep, PagePrincipal, SessionDep, check_csrf, render
+from xinxiao.http import AnalyticsDep, PagePrincipal, SessionDep, check_csrf, render, scope_context
 from xinxiao.http.i18n import translate
 from xinxiao.http.templating import language
 from xinxiao.merchants import service, stats
@@ -21,11 +21,7 @@ router = APIRouter(prefix="/merchants", include_in_schema=False)
 
 
 def _common(session: SessionDep, actor: Principal) -> dict[str, object]:
-    return {
-        "principal": actor,
-        "synthetic": service.has_synthetic(session, actor=actor),
-        "scope_name": get_region(session, adcode=actor.scope.adcode).name if actor.scope.prefix else "全国",
-    }
+    return scope_context(session, actor) | {"synthetic": service.has_synthetic(session, actor=actor)}
 
 
 @router.get("", response_class=HTMLResponse)

@@ -90,9 +90,7 @@ def division_rows(session: Session, *, actor: Principal, plan_id: int) -> list[D
     return rows
 
 
-def division_table(session: Session, *, actor: Principal, plan_id: int, as_of: date) -> bytes:
-    """The 任务分工表 as XLSX (the export is audited)."""
-    plan = get_plan(session, actor=actor, plan_id=plan_id)
+def _audit_export(session: Session, actor: Principal, plan: Plan, document: str) -> None:
     record_write(
         session,
         actor=actor,
@@ -100,8 +98,14 @@ def division_table(session: Session, *, actor: Principal, plan_id: int, as_of: d
         entity="plans_plan",
         entity_id=plan.id,
         region_adcode=plan.region_adcode,
-        after={"document": "任务分工表"},
+        after={"document": document},
     )
+
+
+def division_table(session: Session, *, actor: Principal, plan_id: int, as_of: date) -> bytes:
+    """The 任务分工表 as XLSX (the export is audited)."""
+    plan = get_plan(session, actor=actor, plan_id=plan_id)
+    _audit_export(session, actor, plan, "任务分工表")
     return write_division_table(
         division_rows(session, actor=actor, plan_id=plan_id),
         title=plan.title,
@@ -174,15 +178,7 @@ def supervision_notice(session: Session, *, actor: Principal, plan_id: int, as_o
             overdue.append(item)
         elif task.percent_done < 50:
             lagging.append(item)
-    record_write(
-        session,
-        actor=actor,
-        action="export",
-        entity="plans_plan",
-        entity_id=plan.id,
-        region_adcode=plan.region_adcode,
-        after={"document": "督办通报"},
-    )
+    _audit_export(session, actor, plan, "督办通报")
     return write_supervision_notice(
         plan_title=plan.title,
         issuer=plan.issuer or "",

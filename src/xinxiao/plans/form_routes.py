@@ -10,10 +10,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from xinxiao.core import InvalidInput, Principal, Role
-from xinxiao.http import CurrentPrincipal, PagePrincipal, SessionDep, check_csrf, render
+from xinxiao.http import CurrentPrincipal, PagePrincipal, SessionDep, check_csrf, render, scope_context
 from xinxiao.plans import forms
 from xinxiao.plans.form_models import FieldSpec, FormAssignment
-from xinxiao.reference import get_region, list_units
+from xinxiao.reference import list_units
 
 forms_api = APIRouter(prefix="/api/v1/forms", tags=["forms"])
 forms_pages = APIRouter(prefix="/forms", include_in_schema=False)
@@ -158,15 +158,10 @@ def _rate_read(row: forms.RateRow) -> RateRead:
 # --- pages ---------------------------------------------------------------------------------------------
 
 
-def _base(session: SessionDep, actor: Principal) -> dict[str, object]:
-    name = get_region(session, adcode=actor.scope.adcode).name if actor.scope.prefix else "全国"
-    return {"principal": actor, "scope_name": name}
-
-
 @forms_pages.get("", response_class=HTMLResponse)
 def forms_page(request: Request, session: SessionDep, actor: PagePrincipal) -> Response:
     """Forms inside the scope, the assignments the user fills, and the button to load the examples."""
-    context = _base(session, actor) | {
+    context = scope_context(session, actor) | {
         "forms": forms.list_forms(session, actor=actor),
         "mine": forms.my_assignments(session, actor=actor),
         "can_define": actor.role in (Role.admin, Role.analyst),
@@ -222,7 +217,7 @@ def _fill(
     choices = forms.open_periods(form, today=forms.local_today())
     chosen = period or _default_period(choices)
     stored = next((s.values for s in submitted if s.period == chosen), {})
-    context = _base(session, actor) | {
+    context = scope_context(session, actor) | {
         "assignment": assignment,
         "form": form,
         "fields": form.field_specs,
@@ -256,7 +251,7 @@ def form_page(
     """A form: its fields, its assignees and the 报送率 table (submitted / late / missing per assignee)."""
     form = forms.get_form(session, actor=actor, form_id=form_id)
     as_of = through or forms.local_today()
-    context = _base(session, actor) | {
+    context = scope_context(session, actor) | {
         "form": form,
         "fields": form.field_specs,
         "rates": forms.submission_rates(session, actor=actor, form_id=form_id, through=as_of),

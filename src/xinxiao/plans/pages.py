@@ -9,14 +9,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from xinxiao.core import Principal, utcnow
-from xinxiao.http import AppState, PagePrincipal, SessionDep, check_csrf, render
+from xinxiao.core import utcnow
+from xinxiao.http import AppState, PagePrincipal, SessionDep, check_csrf, render, scope_context
 from xinxiao.http.deps import get_state
 from xinxiao.plans import evidence, importing, review, service, targets
 from xinxiao.plans.router import read_upload
 from xinxiao.plans.schemas import TargetCorrection
 from xinxiao.plans.tracking import task_light
-from xinxiao.reference import get_region, region_choices
+from xinxiao.reference import region_choices
 
 router = APIRouter(prefix="/plans", include_in_schema=False)
 StateDep = Annotated[AppState, Depends(get_state)]
@@ -24,15 +24,10 @@ _SPLIT = re.compile(r"[、,，;；\s]+")
 CONTEXT_CHARS = 160
 
 
-def _base(session: SessionDep, actor: Principal) -> dict[str, object]:
-    name = get_region(session, adcode=actor.scope.adcode).name if actor.scope.prefix else "全国"
-    return {"principal": actor, "scope_name": name}
-
-
 @router.get("", response_class=HTMLResponse)
 def plans_page(request: Request, session: SessionDep, actor: PagePrincipal) -> Response:
     """Plans inside the scope and the import form."""
-    context = _base(session, actor) | {
+    context = scope_context(session, actor) | {
         "plans": service.list_plans(session, actor=actor),
         "regions": [r for r in region_choices(session, scope=actor.scope) if r.level != "county"],
     }
@@ -56,7 +51,7 @@ def import_page(
 @router.get("/my", response_class=HTMLResponse)
 def my_tasks_page(request: Request, session: SessionDep, actor: PagePrincipal) -> Response:
     """The tasks of the signed-in officer's unit."""
-    context = _base(session, actor) | {"tasks": service.my_tasks(session, actor=actor)}
+    context = scope_context(session, actor) | {"tasks": service.my_tasks(session, actor=actor)}
     return render(request, "plans/my.html", context)
 
 
@@ -66,7 +61,7 @@ def task_page(task_id: int, request: Request, session: SessionDep, actor: PagePr
     task = service.get_task(session, actor=actor, task_id=task_id)
     raw = task.plan.raw_text
     start, end = task.span_start, task.span_end
-    context = _base(session, actor) | {
+    context = scope_context(session, actor) | {
         "task": task,
         "plan": task.plan,
         "reports": service.list_reports(session, actor=actor, task_id=task_id),
@@ -163,7 +158,7 @@ def evidence_file(evidence_id: int, session: SessionDep, actor: PagePrincipal, s
 def plan_page(plan_id: int, request: Request, session: SessionDep, actor: PagePrincipal) -> Response:
     """A plan: header, parse warnings, targets and the task list with status."""
     plan = service.get_plan(session, actor=actor, plan_id=plan_id)
-    context = _base(session, actor) | {
+    context = scope_context(session, actor) | {
         "plan": plan,
         "lights": {task.id: task_light(session, task) for task in plan.tasks},
         "views": {
@@ -188,7 +183,7 @@ def target_page(target_id: int, request: Request, session: SessionDep, actor: Pa
         "actual": view.actuals,
         "labels": {"required": "要求路径", "actual": "实际"},
     }
-    context = _base(session, actor) | {"view": view, "plan": plan, "chart": chart, "this_year": utcnow().year}
+    context = scope_context(session, actor) | {"view": view, "plan": plan, "chart": chart, "this_year": utcnow().year}
     return render(request, "plans/target.html", context)
 
 
