@@ -275,3 +275,42 @@ def test_every_day_lies_in_its_own_period_which_is_due_after_it_ends(day: date, 
 def test_field_spec_rejects_min_above_max() -> None:
     with pytest.raises(ValueError, match="min"):
         FieldSpec(key="x", label="数量", type="int", min=5, max=1)
+
+
+def test_a_years_submissions_feed_a_plan_targets_actual(session: Session) -> None:
+    from support import REPO
+    from xinxiao import plans
+    from xinxiao.plans import feeding
+
+    text = (REPO / "tests" / "data" / "plans" / "seed000_diqing.txt").read_text(encoding="utf-8")
+    plan = plans.import_plan(session, actor=ANALYST, text=text, filename="seed000.txt")
+    spec = _spec(
+        code="new-above-quota",
+        name="新增限额以上单位月报",
+        plan_id=plan.id,
+        fields=[
+            {
+                "key": "new_units",
+                "label": "当月新增限额以上单位",
+                "type": "int",
+                "min": 0,
+                "unit": "家",
+                "target_metric": "限额以上单位",
+                "aggregate": "sum",
+            },
+        ],
+    )
+    form = forms.define_form(session, actor=ANALYST, spec=spec)
+    unit = find_unit(session, name="州商务局", region_adcode="533400").id
+    assignment = forms.assign(session, actor=ANALYST, form_id=form.id, unit_ids=[unit])[0]
+    with frozen(_at("2025-01-05")):
+        for period, count in (("2024-03", 4), ("2024-07", 5), ("2024-11", 3), ("2024-12", 0)):
+            forms.submit(
+                session, actor=ANALYST, assignment_id=assignment.id, period=period, values={"new_units": str(count)}
+            )
+    stored = feeding.feed_actuals(session, actor=ANALYST, form_id=form.id, year=2024)
+    assert [(a.year, a.value) for a in stored] == [(2024, 12.0)]
+    assert "4 份报送" in stored[0].source
+    plain = forms.define_form(session, actor=ANALYST, spec=_spec(code="no-target"))
+    with pytest.raises(InvalidInput, match="target_metric"):
+        feeding.feed_actuals(session, actor=ANALYST, form_id=plain.id, year=2024)

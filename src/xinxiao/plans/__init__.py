@@ -1,6 +1,6 @@
 """Plans (行动方案): parse policy documents into tasks, units and targets, and track implementation."""
 
-from xinxiao.plans import cli, documents, form_routes, forms, pages, parsing, router
+from xinxiao.plans import cli, documents, feeding, form_routes, forms, pages, parsing, router
 from xinxiao.plans.form_models import FormAssignment, FormSubmission, ReportForm
 from xinxiao.plans.importing import import_plan, reparse_plan
 from xinxiao.plans.models import Plan, PlanTarget, PlanTask, ProgressReport, TaskOverride, TaskUnit
@@ -35,6 +35,7 @@ __all__ = [
     "correct_task",
     "correct_units",
     "documents",
+    "feeding",
     "form_routes",
     "forms",
     "get_plan",

@@ -33,6 +33,8 @@ class FieldSpec(BaseModel):
     max: float | None = None
     choices: list[str] = Field(default_factory=list)
     unit: str = Field(default="", max_length=20)
+    target_metric: str | None = Field(default=None, max_length=200)  # a target of the form's plan it feeds
+    aggregate: Literal["sum", "last"] = "sum"  # how a year's submissions make the target's actual value
 
     @model_validator(mode="after")
     def _consistent(self) -> FieldSpec:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from xinxiao.core import InvalidInput, Principal, Role
 from xinxiao.http import CurrentPrincipal, PagePrincipal, SessionDep, check_csrf, render, scope_context
-from xinxiao.plans import forms
+from xinxiao.plans import feeding, forms
 from xinxiao.plans.form_models import FieldSpec, FormAssignment
 from xinxiao.reference import list_units
 
@@ -142,6 +142,13 @@ def rates(form_id: int, session: SessionDep, actor: CurrentPrincipal, through: d
     return [_rate_read(r) for r in rows]
 
 
+@forms_api.post("/{form_id}/feed")
+def feed(form_id: int, year: int, session: SessionDep, actor: CurrentPrincipal) -> list[dict[str, Any]]:
+    """Turn a year's submissions into the actual values of the plan targets the form's fields name."""
+    stored = feeding.feed_actuals(session, actor=actor, form_id=form_id, year=year)
+    return [{"target_id": a.target_id, "year": a.year, "value": a.value, "source": a.source} for a in stored]
+
+
 def _rate_read(row: forms.RateRow) -> RateRead:
     return RateRead(
         assignment_id=row.assignment_id,
@@ -262,6 +269,13 @@ def form_page(
         "synthetic": form.synthetic or forms.has_synthetic_submissions(session, form_id=form.id),
     }
     return render(request, "plans/forms_form.html", context)
+
+
+@forms_pages.post("/{form_id}/feed", dependencies=[Depends(check_csrf)])
+def feed_page(form_id: int, session: SessionDep, actor: PagePrincipal, year: Annotated[int, Form()]) -> Response:
+    """Feed the plan targets from a year's submissions, then show the form again."""
+    feeding.feed_actuals(session, actor=actor, form_id=form_id, year=year)
+    return RedirectResponse(f"/forms/{form_id}", status_code=303)
 
 
 @forms_pages.post("/{form_id}/assignments", dependencies=[Depends(check_csrf)])
