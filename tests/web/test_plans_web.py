@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from support import REPO, make_user
+from support import REPO, make_user, principal
 from websupport import Site, csrf_of, write_headers
 from xinxiao.core import Role
 from xinxiao.db import transaction
@@ -211,3 +212,47 @@ def test_a_reviewer_corrects_a_target_through_the_page(site: Site) -> None:
     )
     assert shown.status_code == 200
     assert 'value="above_quota_new"' in shown.text and "<h1>新增限额以上单位</h1>" in shown.text
+
+
+def test_a_form_feeds_a_target_through_the_page(site: Site) -> None:
+    from xinxiao.core import frozen_clock
+    from xinxiao.plans import forms
+
+    plan_id, _ = _import(site)
+    with transaction(site.runtime.sessions) as session:
+        actor = principal("533400")
+        form = forms.define_form(
+            session,
+            actor=actor,
+            spec={
+                "code": "quota-monthly",
+                "name": "新增限额以上单位月报",
+                "period": "monthly",
+                "due_day": 10,
+                "starts": "2024-01",
+                "region_adcode": "533400",
+                "plan_id": plan_id,
+                "fields": [
+                    {
+                        "key": "n",
+                        "label": "新增单位",
+                        "type": "int",
+                        "min": 0,
+                        "unit": "家",
+                        "target_metric": "限额以上单位",
+                    }
+                ],
+            },
+        )
+        unit = find_unit(session, name="州商务局", region_adcode="533400").id
+        assignment = forms.assign(session, actor=actor, form_id=form.id, unit_ids=[unit])[0]
+        with frozen_clock(datetime(2025, 1, 5, tzinfo=UTC)):
+            for period, count in (("2024-02", 6), ("2024-09", 7)):
+                forms.submit(session, actor=actor, assignment_id=assignment.id, period=period, values={"n": count})
+        form_id = form.id
+    client = site.client("diqing")
+    page = client.get(f"/forms/{form_id}").text
+    assert 'id="feed-form"' in page
+    client.post(f"/forms/{form_id}/feed", data={"csrf": csrf_of(page), "year": "2024"})
+    plan = client.get(f"/plans/{plan_id}").text
+    assert re.search(r"限额以上单位</a>.*?13 \(2024\)", plan, re.S)
