@@ -172,3 +172,14 @@ def test_target_corrections_and_actuals_survive_reparsing(session: Session) -> N
     assert targets.view(session, actor=actor, target=again, as_of_year=2022).actuals == {2022: 1.35}
     with pytest.raises(InvalidInput):
         plans.correct_target(session, actor=actor, target_id=target_id, changes={"text": "x"})
+
+
+def test_targets_carry_a_region_inside_the_plans_region(session: Session) -> None:
+    actor = principal("533400")
+    plan = plans.import_plan(session, actor=actor, text=SEED000, filename="seed000.txt")
+    rows = plans.list_targets(session, actor=actor, plan_id=plan.id)
+    assert {t.region_adcode for t in rows} == {"533400"}
+    plans.correct_target(session, actor=actor, target_id=rows[0].id, changes={"region_adcode": "533422"})
+    assert rows[0].region_adcode == "533422"
+    with pytest.raises(InvalidInput, match="发文地区"):
+        plans.correct_target(session, actor=actor, target_id=rows[0].id, changes={"region_adcode": "420100"})

@@ -130,7 +130,7 @@ def _store_targets(session: Session, plan: Plan, parsed: ParsedPlan) -> None:
         ordinal = seen.get((target.task_id, target.metric), 0)
         seen[(target.task_id, target.metric)] = ordinal + 1
         key = target_key(target.task_id, target.metric, ordinal)
-        row = existing.pop(key, None) or PlanTarget(plan_id=plan.id, key=key)
+        row = existing.pop(key, None) or PlanTarget(plan_id=plan.id, key=key, region_adcode=plan.region_adcode)
         row.task_key, row.position, row.metric, row.kind = target.task_id, position, target.metric, target.kind
         row.operator, row.value, row.value_high, row.unit = (
             target.operator,

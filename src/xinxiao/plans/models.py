@@ -108,6 +108,7 @@ class PlanTarget(Base):
     span_start: Mapped[int] = mapped_column(Integer)
     span_end: Mapped[int] = mapped_column(Integer)
     indicator_id: Mapped[str | None] = mapped_column(String(60))
+    region_adcode: Mapped[str | None] = mapped_column(ForeignKey("reference_region.adcode"))
     base_value: Mapped[float | None] = mapped_column(Float)
 
 

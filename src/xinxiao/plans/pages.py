@@ -199,6 +199,7 @@ def correct_target_page(
     base_year: Annotated[str, Form()] = "",
     base_value: Annotated[str, Form()] = "",
     indicator_id: Annotated[str, Form()] = "",
+    region_adcode: Annotated[str, Form()] = "",
 ) -> Response:
     """Store the reviewer's corrections of a target."""
     form = TargetCorrection(
@@ -209,6 +210,7 @@ def correct_target_page(
         base_year=base_year or None,
         base_value=base_value or None,  # type: ignore[arg-type]
         indicator_id=indicator_id or None,
+        region_adcode=region_adcode or None,
     )
     review.correct_target(session, actor=actor, target_id=target_id, changes=form.model_dump(exclude_unset=True))
     return RedirectResponse(f"/plans/targets/{target_id}", status_code=303)

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinxiao.core import InvalidInput, NotFound, Principal, record_write
+from xinxiao.core import InvalidInput, NotFound, Principal, Scope, record_write
 from xinxiao.plans.models import PlanTarget, PlanTask, TaskOverride, TaskUnit
 from xinxiao.plans.service import REVIEWERS, get_plan, get_task
 from xinxiao.reference import find_unit
@@ -51,6 +51,7 @@ TARGET_FIELDS = (
     "base_year",
     "base_value",
     "indicator_id",
+    "region_adcode",
 )
 
 
@@ -68,10 +69,13 @@ def correct_target(session: Session, *, actor: Principal, target_id: int, change
     row = session.get(PlanTarget, target_id)
     if row is None or row.key is None:
         raise NotFound(f"指标 {target_id} 不存在")
-    get_plan(session, actor=actor, plan_id=row.plan_id)
+    plan = get_plan(session, actor=actor, plan_id=row.plan_id)
     unknown = set(changes) - set(TARGET_FIELDS)
     if unknown:
         raise InvalidInput(f"不能更正的字段: {', '.join(sorted(unknown))}")
+    region = changes.get("region_adcode")
+    if region is not None and not Scope(plan.region_adcode).covers(str(region)):
+        raise InvalidInput(f"指标地区 {region} 不在方案发文地区 {plan.region_adcode} 内", field="region_adcode")
     before = {field: getattr(row, field) for field in changes}
     override = session.scalar(
         select(TaskOverride).where(

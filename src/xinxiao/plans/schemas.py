@@ -61,6 +61,7 @@ class TargetRead(BaseModel):
     base_year: int | None = None
     base_value: float | None = None
     indicator_id: str | None = None
+    region_adcode: str | None = None
 
 
 class PlanSummary(BaseModel):
@@ -109,6 +110,7 @@ class TargetCorrection(BaseModel):
     base_year: int | None = Field(None, ge=1949, le=2100)
     base_value: float | None = None
     indicator_id: str | None = Field(None, max_length=60, description="indicator registry id, e.g. retail_sales")
+    region_adcode: str | None = Field(None, pattern=r"^\d{6}$", description="region the target applies to")
 
 
 class ProgressCreate(BaseModel):
