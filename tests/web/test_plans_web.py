@@ -256,3 +256,19 @@ def test_a_form_feeds_a_target_through_the_page(site: Site) -> None:
     client.post(f"/forms/{form_id}/feed", data={"csrf": csrf_of(page), "year": "2024"})
     plan = client.get(f"/plans/{plan_id}").text
     assert re.search(r"限额以上单位</a>.*?13 \(2024\)", plan, re.S)
+
+
+def test_the_plan_overview_charts_assessed_targets(site: Site) -> None:
+    plan_id, page = _import(site)
+    assert 'id="plan-attainment"' not in page  # nothing can be assessed before any actual is entered
+    client = site.client("diqing")
+    target = re.search(r'href="/plans/targets/(\d+)">文化和旅游总收入', page)
+    assert target
+    token = csrf_of(client.get(f"/plans/targets/{target[1]}").text)
+    for year, value in ((2021, "100"), (2022, "110")):
+        client.post(
+            f"/plans/targets/{target[1]}/actuals",
+            data={"csrf": token, "year": year, "value": value, "source": "州统计局"},
+        )
+    overview = client.get(f"/plans/{plan_id}").text
+    assert 'id="plan-attainment"' in overview and "文化和旅游总收入" in overview

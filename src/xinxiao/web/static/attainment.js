@@ -1,6 +1,24 @@
-// Required path against actual values of a plan target.
+// Attainment charts: a target's required path against its actual values, and a plan's targets side by side.
 (function () {
   "use strict";
+  var overview = document.getElementById("plan-attainment");
+  if (overview) {
+    var plan = JSON.parse(document.getElementById("plan-attainment-data").textContent);
+    var rows = plan.rows.slice().reverse();
+    echarts.init(overview).setOption({
+      tooltip: { trigger: "axis" },
+      legend: { data: [plan.labels.done, plan.labels.expected] },
+      grid: { left: 220, right: 40, top: 30, bottom: 20 },
+      xAxis: { type: "value", max: function (v) { return Math.max(100, v.max); }, axisLabel: { formatter: "{value}%" } },
+      yAxis: { type: "category", data: rows.map(function (r) { return r.name; }) },
+      series: [
+        { name: plan.labels.done, type: "bar", data: rows.map(function (r) { return r.done; }), itemStyle: { color: "#c51b8a" } },
+        { name: plan.labels.expected, type: "scatter", symbol: "diamond", symbolSize: 12,
+          data: rows.map(function (r) { return r.expected; }), itemStyle: { color: "#333" } }
+      ]
+    });
+    overview.dataset.ready = "1";
+  }
   var el = document.getElementById("attain-chart");
   if (!el) { return; }
   var data = JSON.parse(document.getElementById("attain-data").textContent);
