@@ -27,6 +27,18 @@ def apply_override(session: Session, plan_id: int, tasks: list[PlanTask], overri
         _apply_field(task, override.field, override.value)
 
 
+def _override(session: Session, actor: Principal, *, plan_id: int, key: str, field: str) -> TaskOverride:
+    """The stored correction of one field of a task or target, created empty when there is none yet."""
+    query = select(TaskOverride).where(
+        TaskOverride.plan_id == plan_id, TaskOverride.task_key == key, TaskOverride.field == field
+    )
+    override = session.scalar(query)
+    if override is None:
+        override = TaskOverride(plan_id=plan_id, task_key=key, field=field, created_by=actor.username, value={})
+        session.add(override)
+    return override
+
+
 def unit_id_of(session: Session, name: str, region: str) -> int | None:
     """The registry id of a unit of ``region`` by name or alias, if it is registered."""
     try:
@@ -77,16 +89,7 @@ def correct_target(session: Session, *, actor: Principal, target_id: int, change
     if region is not None and not Scope(plan.region_adcode).covers(str(region)):
         raise InvalidInput(f"指标地区 {region} 不在方案发文地区 {plan.region_adcode} 内", field="region_adcode")
     before = {field: getattr(row, field) for field in changes}
-    override = session.scalar(
-        select(TaskOverride).where(
-            TaskOverride.plan_id == row.plan_id, TaskOverride.task_key == row.key, TaskOverride.field == "target"
-        )
-    )
-    if override is None:
-        override = TaskOverride(
-            plan_id=row.plan_id, task_key=row.key, field="target", created_by=actor.username, value={}
-        )
-        session.add(override)
+    override = _override(session, actor, plan_id=row.plan_id, key=row.key, field="target")
     override.value = {**(override.value or {}), **changes}
     for field, value in changes.items():
         setattr(row, field, value)
@@ -128,15 +131,7 @@ def correct_task(
     }
     changed = {k: v for k, v in wanted.items() if current[k] != v}
     for field, value in changed.items():
-        override = session.scalar(
-            select(TaskOverride).where(
-                TaskOverride.plan_id == task.plan_id, TaskOverride.task_key == task.key, TaskOverride.field == field
-            )
-        )
-        if override is None:
-            override = TaskOverride(plan_id=task.plan_id, task_key=task.key, field=field, created_by=actor.username)
-            session.add(override)
-        override.value = value
+        _override(session, actor, plan_id=task.plan_id, key=task.key, field=field).value = value
         _apply_field(task, field, value)
     if changed:
         session.flush()
@@ -164,15 +159,7 @@ def correct_units(
         "lead": [u.name for u in task.units if u.role == "lead"],
         "co": [u.name for u in task.units if u.role == "co"],
     }
-    override = session.scalar(
-        select(TaskOverride).where(
-            TaskOverride.plan_id == task.plan_id, TaskOverride.task_key == task.key, TaskOverride.field == "units"
-        )
-    )
-    if override is None:
-        override = TaskOverride(plan_id=task.plan_id, task_key=task.key, field="units", created_by=actor.username)
-        session.add(override)
-    override.value = value
+    _override(session, actor, plan_id=task.plan_id, key=task.key, field="units").value = value
     _assign_units(session, task, value, task.plan.region_adcode)
     session.flush()
     record_write(
