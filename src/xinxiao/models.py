@@ -8,6 +8,7 @@ def import_all_models() -> None:
     import xinxiao.accounts.models
     import xinxiao.core.audit
     import xinxiao.merchants.models
+    import xinxiao.monitoring.models
     import xinxiao.plans.form_models
     import xinxiao.plans.models
     import xinxiao.reference.models  # noqa: F401
