@@ -6,8 +6,9 @@ import re
 import threading
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Protocol, TypeAlias
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from ibis.backends.duckdb import Backend as DuckDBBackend
     from ibis.backends.pyspark import Backend as PySparkBackend
+    from pyspark.sql import DataFrame as SparkDataFrame
     from pyspark.sql import SparkSession
 
     from xinxiao.config import Settings
@@ -32,6 +34,7 @@ __all__ = [
     "AnalyticsEngine",
     "BuildExpr",
     "DuckDBEngine",
+    "ParquetFiles",
     "SparkEngine",
     "TableSource",
     "make_analytics_engine",
@@ -39,8 +42,24 @@ __all__ = [
     "stop_spark_session",
 ]
 
-TableSource: TypeAlias = pa.Table | Path
-"""An input table: Arrow data in memory, or a Parquet file or directory (possibly hive-partitioned)."""
+
+@dataclass(frozen=True, slots=True)
+class ParquetFiles:
+    """An explicit list of Parquet files read as one table (no partition discovery), e.g. a lake snapshot.
+
+    Every file must carry all columns; ``schema`` gives the table's columns when the list is empty.
+    """
+
+    paths: tuple[Path, ...]
+    schema: pa.Schema
+
+    def __init__(self, paths: Sequence[Path], schema: pa.Schema) -> None:
+        object.__setattr__(self, "paths", tuple(Path(p) for p in paths))
+        object.__setattr__(self, "schema", schema)
+
+
+TableSource: TypeAlias = pa.Table | Path | ParquetFiles
+"""An input table: Arrow data in memory, a Parquet file or directory (possibly hive-partitioned), or a file list."""
 
 BuildExpr: TypeAlias = Callable[[Mapping[str, ibis.Table]], ibis.Expr]
 """Builds the expression to run from the input tables, bound to the engine, by name."""
@@ -57,6 +76,10 @@ class AnalyticsEngine(Protocol):
         """Bind ``tables``, build the expression and return its result, columns in expression order."""
         ...
 
+    def execute_arrow(self, build: BuildExpr, tables: Mapping[str, TableSource]) -> pa.Table:
+        """Like ``execute``, but the result as an Arrow table cast to the expression's schema."""
+        ...
+
 
 class _IbisEngine(ABC):
     """Shared work of the ibis-backed engines: bind inputs as temporary views, run, drop the views."""
@@ -65,14 +88,18 @@ class _IbisEngine(ABC):
 
     def execute(self, build: BuildExpr, tables: Mapping[str, TableSource]) -> pd.DataFrame:
         """Bind ``tables``, build the expression and return its result, columns in expression order."""
+        # Both engines hand back Arrow, cast to the expression's schema and converted by one routine,
+        # so dtypes agree (ibis's own pandas conversion differs per backend and warns on pandas 3).
+        return arrow_to_frame(self.execute_arrow(build, tables))
+
+    def execute_arrow(self, build: BuildExpr, tables: Mapping[str, TableSource]) -> pa.Table:
+        """Like ``execute``, but the result as an Arrow table cast to the expression's schema."""
         with self._bound(tables) as bound:
             expr = build(MappingProxyType(bound)).as_table()
             _check_inputs_bound(expr)
             result = self._run(expr)
-        # Both engines hand back Arrow, cast to the expression's schema and converted by one routine,
-        # so dtypes agree (ibis's own pandas conversion differs per backend and warns on pandas 3).
         result = result.select(list(expr.columns))
-        return arrow_to_frame(result.cast(_target_schema(expr.schema().to_pyarrow(), result.schema)))
+        return result.cast(_target_schema(expr.schema().to_pyarrow(), result.schema))
 
     @contextmanager
     def _bound(self, tables: Mapping[str, TableSource]) -> Iterator[dict[str, ibis.Table]]:
@@ -137,20 +164,25 @@ def _parquet_source(source: Path) -> tuple[str, bool]:
 
 
 class DuckDBEngine(_IbisEngine):
-    """Embedded DuckDB, in memory unless ``database`` names a file; connects on first use."""
+    """Embedded DuckDB, in memory unless ``database`` names a file; connects on first use.
+
+    ``config`` is passed to DuckDB as connection settings (``memory_limit``, ``threads``,
+    ``temp_directory`` for spilling), so a big job can be held to a memory budget.
+    """
 
     name = "duckdb"
 
-    def __init__(self, database: str | None = None) -> None:
+    def __init__(self, database: str | None = None, config: Mapping[str, str] | None = None) -> None:
         self.database = database
+        self.config = dict(config or {})
         self._backend: DuckDBBackend | None = None
         # One DuckDB connection is not safe to share between threads; serialise its use.
         self._lock = threading.RLock()
 
-    def execute(self, build: BuildExpr, tables: Mapping[str, TableSource]) -> pd.DataFrame:
-        """Bind ``tables``, build the expression and return its result, columns in expression order."""
+    def execute_arrow(self, build: BuildExpr, tables: Mapping[str, TableSource]) -> pa.Table:
+        """Like ``execute``, but the result as an Arrow table cast to the expression's schema."""
         with self._lock:
-            return super().execute(build, tables)
+            return super().execute_arrow(build, tables)
 
     def close(self) -> None:
         """Close the connection; the next ``execute`` opens a new one."""
@@ -161,7 +193,7 @@ class DuckDBEngine(_IbisEngine):
 
     def _connection(self) -> DuckDBBackend:
         if self._backend is None:
-            self._backend = ibis.duckdb.connect(self.database or ":memory:")
+            self._backend = ibis.duckdb.connect(self.database or ":memory:", **self.config)
         return self._backend
 
     def _bind(self, view: str, source: TableSource) -> ibis.Table:
@@ -169,6 +201,12 @@ class DuckDBEngine(_IbisEngine):
         if isinstance(source, pa.Table):
             con.con.register(view, source)  # a zero-copy view over the Arrow data
             return con.table(view)
+        if isinstance(source, ParquetFiles):
+            if not source.paths:
+                con.con.register(view, source.schema.empty_table())
+                return con.table(view)
+            files = [str(p) for p in source.paths]
+            return con.read_parquet(files, table_name=view, hive_partitioning=False)
         path, hive = _parquet_source(source)
         # Partition values stay strings, as on Spark with partition type inference off.
         return con.read_parquet(path, table_name=view, hive_partitioning=hive, hive_types_autocast=False)
@@ -210,6 +248,8 @@ class SparkEngine(_IbisEngine):
         if isinstance(source, pa.Table):
             # PySpark 4 reads Arrow directly; ibis's own path goes through pandas and loses null ints.
             frame = self._spark().createDataFrame(source)
+        elif isinstance(source, ParquetFiles):
+            frame = self._spark_files(source)
         elif source.exists():
             # Spark discovers hive partitions in a directory by itself; a file has none.
             frame = self._spark().read.parquet(str(source))
@@ -217,6 +257,12 @@ class SparkEngine(_IbisEngine):
             raise InvalidInput(f"no Parquet file or directory at {source}", path=str(source))
         frame.createOrReplaceTempView(view)
         return self._connection().table(view)
+
+    def _spark_files(self, source: ParquetFiles) -> SparkDataFrame:
+        if not source.paths:
+            return self._spark().createDataFrame(source.schema.empty_table())
+        # Spark infers partitions only from directories it lists, never from a list of files.
+        return self._spark().read.parquet(*(str(p) for p in source.paths))
 
     def _unbind(self, view: str) -> None:
         if self._session is not None:

@@ -1,6 +1,7 @@
 """The merchant registry (商业信息数据库): market entities, places, imports, exports and statistics."""
 
 from xinxiao.merchants import cli, pages, router, synthetic
+from xinxiao.merchants.dimension import MERCHANT_DIMENSION, PLACE_DIMENSION, merchant_dimension, place_dimension
 from xinxiao.merchants.jobs import recover_orphans, run_import, start_import
 from xinxiao.merchants.models import ImportJob, Merchant, Place
 from xinxiao.merchants.schemas import MerchantCreate, MerchantFilter, MerchantRead, MerchantUpdate
@@ -16,6 +17,8 @@ from xinxiao.merchants.service import (
 )
 
 __all__ = [
+    "MERCHANT_DIMENSION",
+    "PLACE_DIMENSION",
     "ImportJob",
     "Merchant",
     "MerchantCreate",
@@ -30,7 +33,9 @@ __all__ = [
     "has_synthetic",
     "list_merchants",
     "list_places",
+    "merchant_dimension",
     "pages",
+    "place_dimension",
     "recover_orphans",
     "router",
     "run_import",
