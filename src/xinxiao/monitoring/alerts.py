@@ -15,7 +15,17 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from xinxiao.core import Conflict, NotFound, PageParams, Principal, Role, XinxiaoError, record_write, utcnow
+from xinxiao.core import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PageParams,
+    Principal,
+    Role,
+    XinxiaoError,
+    record_write,
+    utcnow,
+)
 from xinxiao.monitoring import alert_rules as ar
 from xinxiao.monitoring.alert_schemas import (
     AlertDetail,
@@ -29,10 +39,13 @@ from xinxiao.monitoring.alert_schemas import (
 )
 from xinxiao.monitoring.alert_store import create_rule, get_rule, list_rules, load_rules, update_rule
 from xinxiao.monitoring.models import Alert, AlertNote, AlertRule
+from xinxiao.runtime import Runtime
 
 __all__ = [
     "AlertSources",
     "Freshness",
+    "RunReport",
+    "SourcesFactory",
     "Values",
     "acknowledge",
     "add_note",
@@ -86,6 +99,10 @@ class AlertSources:
 
     values: Values
     freshness: Freshness
+
+
+SourcesFactory = Callable[[Session, Runtime], AlertSources]
+"""What the application registers: the sources of a run, built for a session and the runtime."""
 
 
 def today() -> date:
@@ -341,6 +358,8 @@ def add_note(session: Session, *, actor: Principal, alert_id: int, text: str) ->
     """Add a 处置 note to an alert inside the scope."""
     actor.require(*WRITERS)
     alert = get_alert(session, actor=actor, alert_id=alert_id)
+    if not text.strip():
+        raise InvalidInput("处置记录不能为空", field="text")
     note = AlertNote(alert_id=alert.id, author_id=actor.user_id, action="note", text=text.strip())
     session.add(note)
     session.flush()
