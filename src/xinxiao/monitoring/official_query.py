@@ -8,6 +8,7 @@ January and it is labelled. Published YoY (可比口径) is carried as ``yoy_pct
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
@@ -20,34 +21,52 @@ COLUMNS = ("period", "period_end", "value", "numerator", "denominator", "yoy_pct
 
 
 def official_frame(
-    session: Session, *, indicator: Indicator, region: str, start: date, end: date, as_of: date | None = None
+    session: Session,
+    *,
+    indicator: Indicator,
+    region: str,
+    start: date,
+    end: date,
+    as_of: date | None = None,
+    kind: str = "month",
 ) -> tuple[pd.DataFrame, str]:
-    """Monthly rows of an official indicator in ``[start, end]`` and the latest vintage among them."""
+    """Monthly (or ``ytd``) rows of an official indicator in ``[start, end]``, latest vintage, and that vintage.
+
+    A ``ytd`` row's period is the month it runs up to.
+    """
     query = (
         select(Series)
         .where(
             Series.indicator_id == (indicator.official_id or indicator.id),
             Series.region_adcode == region,
-            Series.period_kind == "month",
-            Series.period_start >= date(start.year, start.month, 1),
-            Series.period_start <= end,
+            Series.period_kind == kind,
+            _period(kind) >= date(start.year, start.month, 1),
+            _period(kind) <= end,
         )
-        .order_by(Series.period_start, Series.vintage)
+        .order_by(_period(kind), Series.vintage)
     )
     if as_of is not None:
         query = query.where(Series.vintage <= as_of)
     latest: dict[date, Series] = {}
     for row in session.scalars(query):
-        latest[row.period_start] = row  # ordered by vintage: the last one wins
-    rows = [_row(r, indicator) for r in latest.values()]
+        latest[_start(row, kind)] = row  # ordered by vintage: the last one wins
+    rows = [_row(r, indicator, kind) for r in latest.values()]
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     vintage = max((r.vintage for r in latest.values()), default=None)
     return frame, f"发布日期 {vintage.isoformat()}" if vintage else "无发布数"
 
 
-def _row(row: Series, indicator: Indicator) -> tuple[object, ...]:
+def _period(kind: str) -> Any:
+    return Series.period_end if kind == "ytd" else Series.period_start
+
+
+def _start(row: Series, kind: str) -> date:
+    return date(row.period_end.year, row.period_end.month, 1) if kind == "ytd" else row.period_start
+
+
+def _row(row: Series, indicator: Indicator, kind: str) -> tuple[object, ...]:
     value = _convert(row.value, row.unit, indicator.unit)
-    return (row.period_start, row.period_end, value, None, None, row.yoy_pct, row.derived)
+    return (_start(row, kind), row.period_end, value, None, None, row.yoy_pct, row.derived)
 
 
 _YUAN = {"元": 1.0, "万元": 1e4, "亿元": 1e8, "100m_yuan": 1e8, "10k_yuan": 1e4, "yuan": 1.0}
