@@ -30,6 +30,11 @@ def day_rng(seed: int, salt: int, day: int, part: int = 0) -> np.random.Generato
     return np.random.default_rng([seed & 0xFFFFFFFF, salt, day + 1_000_000, part])
 
 
+def seed_salt(seed: int, salt: int) -> int:
+    """A well-mixed 64-bit salt from a seed and a per-column constant (nearby seeds give unrelated salts)."""
+    return int(mix64(np.array([(seed & 0xFFFFFFFF) | (salt << 32)], dtype=np.uint64), 0x9E3779B97F4A7C15)[0])
+
+
 def mix64(keys: U64, salt: int) -> U64:
     """SplitMix64's finaliser of ``keys ^ salt``: a bijection, so distinct keys give distinct results.
 

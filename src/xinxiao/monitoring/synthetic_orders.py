@@ -25,6 +25,7 @@ from xinxiao.monitoring.synthetic_arrow import (
     hex_keys,
     lognormal_fen,
     mix64,
+    seed_salt,
     timestamps,
     with_nulls,
     yuan,
@@ -122,7 +123,7 @@ def _day_orders(model: OrderModel, day: int, mean: float) -> pa.Table:
     physical = pa.array(category != model.services)
     columns = {
         "order_id": hex_keys(
-            mix64((np.uint64(day) << np.uint64(32)) | np.arange(n, dtype=np.uint64), model.seed ^ _SALT_ORDER)
+            mix64((np.uint64(day) << np.uint64(32)) | np.arange(n, dtype=np.uint64), seed_salt(model.seed, _SALT_ORDER))
         ),
         "order_time": timestamps(np.full(n, day), micros),
         "amount": yuan(lognormal_fen(rng, model.median[category], model.sigma[category])),

@@ -27,6 +27,7 @@ from xinxiao.monitoring.synthetic_arrow import (
     hex_keys,
     lognormal_fen,
     mix64,
+    seed_salt,
     timestamps,
     with_nulls,
     yuan,
@@ -207,7 +208,10 @@ def _day_table(model: PaymentModel, factors: DayFactors, index: int, rng: np.ran
     band = categorical(model.origin.bands, stream, rng)
     columns = {
         "txn_id": hex_keys(
-            mix64((np.uint64(day) << np.uint64(32)) | np.arange(len(slot), dtype=np.uint64), model.seed ^ _SALT_TXN)
+            mix64(
+                (np.uint64(day) << np.uint64(32)) | np.arange(len(slot), dtype=np.uint64),
+                seed_salt(model.seed, _SALT_TXN),
+            )
         ),
         "txn_time": timestamps(np.full(len(slot), day), micros),
         "amount": yuan(fen),
@@ -240,7 +244,7 @@ def _payers(model: PaymentModel, rng: np.random.Generator, day: int, county: Int
     key = np.where(is_local, (np.uint64(1) << np.uint64(60)) | (county.astype(np.uint64) << np.uint64(40)) | local,
                    (np.uint64(2) << np.uint64(60)) | (np.uint64(stay) << np.uint64(32)) | visitor)  # fmt: skip
     null = rng.random(n) < spec["hash_null_share"]
-    return with_nulls(hex_keys(mix64(key.astype(np.uint64), model.seed ^ _SALT_PAYER)), null)
+    return with_nulls(hex_keys(mix64(key.astype(np.uint64), seed_salt(model.seed, _SALT_PAYER))), null)
 
 
 def _vouchers(model: PaymentModel, factors: DayFactors, index: int, rng: np.random.Generator,

@@ -137,7 +137,7 @@ def _row(region: str, start: str, end: str, kind: str, indicator: str, value: fl
         "period_end": end,
         "period_kind": kind,
         "indicator": indicator,
-        "value": round(float(value), 2),
+        "value": round(float(value), 2 if value >= 10 else 4),  # small counties: to the 万元
         "unit": "100m_yuan",
         "yoy_pct": round(float(yoy), 1),
         "yoy_real_pct": None,
