@@ -97,20 +97,9 @@ def _history_start(view: View, grain: Grain, start: date, base_year: int) -> dat
 
 
 def _derive(frame: pd.DataFrame, indicator: Indicator, grain: Grain, view: View, base_year: int) -> pd.DataFrame:
-    percent = indicator.percent
-    if view == "yoy":
-        return views.yoy(frame, grain, percent=percent)
-    if view == "mom":
-        return views.mom(frame, grain, percent=percent)
-    if view == "vs2019":
-        return views.versus_year(frame, base_year=base_year, percent=percent)
-    if view == "cagr":
-        return views.cagr(frame, base_year=base_year)
-    if view == "ytd":
-        if not (indicator.is_ratio or indicator.additive):
-            raise InvalidInput(f"指标 {indicator.id} 不可累计 (no year-to-date view)", field="view")
-        return views.ytd(frame, indicator)
-    return frame.assign(base_period=None, base_value=np.nan, change=np.nan)
+    if view == "ytd" and not (indicator.is_ratio or indicator.additive):
+        raise InvalidInput(f"指标 {indicator.id} 不可累计 (no year-to-date view)", field="view")
+    return views.apply_view(frame, indicator, grain, view, base_year=base_year)
 
 
 def _published(session: Session, series: IndicatorSeries, view: View) -> pd.DataFrame:

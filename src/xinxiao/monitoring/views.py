@@ -189,3 +189,27 @@ def _total(frame: pd.DataFrame, days: list[date], indicator: Indicator) -> float
         factor = 100.0 if indicator.percent else 1.0
         return float(rows["numerator"].sum()) / denominator * factor if denominator else float("nan")
     return float(rows["value"].sum()) if indicator.additive else float("nan")
+
+
+def apply_view(
+    frame: pd.DataFrame, indicator: Indicator, grain: ViewGrain, view: View, *, base_year: int = 2019
+) -> pd.DataFrame:  # fmt: skip
+    """A view over an already fetched frame; the change is in ``change``.
+
+    The frame must reach back far enough (a year for YoY, to 1 January for YTD, to ``base_year`` for
+    vs2019 and CAGR): ``view_service.indicator_view`` fetches that history itself. Official YoY and
+    YTD should come from the published figures (``view_service``), not from here.
+    """
+    percent = indicator.percent
+    derived: dict[str, Callable[[], pd.DataFrame]] = {
+        "yoy": lambda: yoy(frame, grain, percent=percent),
+        "mom": lambda: mom(frame, grain, percent=percent),
+        "vs2019": lambda: versus_year(frame, base_year=base_year, percent=percent),
+        "cagr": lambda: cagr(frame, base_year=base_year),
+        "ytd": lambda: ytd(frame, indicator),
+    }
+    if view == "level":
+        return frame.assign(base_period=None, base_value=np.nan, change=np.nan)
+    if view not in derived:
+        raise ValueError(f"view {view!r} must be one of {list(VIEWS)}")
+    return derived[view]()
