@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from support import uscc
 from xinxiao.merchants import Merchant, Place
@@ -95,3 +96,25 @@ def _typed(value: Any, kind: pa.DataType) -> Any:
     if pa.types.is_integer(kind):
         return int(value)
     return value
+
+
+@dataclass(frozen=True)
+class Registry:
+    """The merchants and places the feed tests use."""
+
+    shangri_la: str  # a merchant in 香格里拉市 533401, in place DKZ (独克宗)
+    deqin: str  # a merchant in 德钦县 533422, in no place
+    wuhan: str  # a merchant in 武汉 江岸区 420102
+
+
+def seed_registry(sessions: sessionmaker[Session]) -> Registry:
+    """Three merchants and one place (DKZ in 533401), committed in the test's rolled-back transaction."""
+    with sessions() as session:
+        place = add_place(session, "DKZ", "533401")
+        registry = Registry(
+            add_merchant(session, 1, "533401", "6210", place),
+            add_merchant(session, 2, "533422", "5212"),
+            add_merchant(session, 3, "420102", "5261"),
+        )
+        session.commit()
+    return registry

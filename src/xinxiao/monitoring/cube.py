@@ -47,10 +47,10 @@ def payments_cube(t: ibis.Table) -> ibis.Table:
 
 def orders_cube(t: ibis.Table) -> ibis.Table:
     """Platform orders by date × seller region × category × platform × physical."""
+    rows = t.mutate(region_adcode=t.seller_region)
     return (
-        t.mutate(region_adcode=t.seller_region)
-        .group_by(list(ORDERS_DIMS))
-        .aggregate(amount_fen=_sum(t.amount_fen), order_count=t.count())
+        rows.group_by(list(ORDERS_DIMS))
+        .aggregate(amount_fen=_sum(rows.amount_fen), order_count=rows.count())
         .order_by(list(ORDERS_DIMS))
     )
 
