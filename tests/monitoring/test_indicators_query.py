@@ -188,7 +188,7 @@ def test_rank_provinces_children_are_prefectures(session: Session, engine: DuckD
 def test_official_series_take_the_latest_vintage(session: Session, engine: DuckDBEngine) -> None:
     def row(month: int, value: float, vintage: date, yoy: float) -> Series:
         return Series(
-            indicator_id="retail_sales_total", region_adcode="533400", period_start=date(2024, month, 1),
+            indicator_id="retail_sales", region_adcode="533400", period_start=date(2024, month, 1),
             period_end=date(2024, month, 28), period_kind="month", value=value, unit="亿元", yoy_pct=yoy,
             source_id="T", vintage=vintage, batch="t",
         )  # fmt: skip

@@ -178,7 +178,7 @@ def test_official_yoy_is_the_published_growth(session: Session, engine: DuckDBEn
     def row(month: int, value: float, yoy: float, kind: str = "month", year: int = 2024) -> Series:
         start = D(year, 1 if kind == "ytd" else month, 1)
         return Series(
-            indicator_id="retail_sales_total", region_adcode="533400", period_start=start,
+            indicator_id="retail_sales", region_adcode="533400", period_start=start,
             period_end=D(year, month, 28), period_kind=kind, value=value, unit="亿元", yoy_pct=yoy,
             source_id="T", vintage=D(2024, 6, 1), batch="t",
         )  # fmt: skip

@@ -1,19 +1,20 @@
 """Official indicators for the indicator layer: monthly levels and published growth, latest vintage.
 
-The rows come from the official series store (``monitoring_series``); for each month the latest
-vintage wins. A merged January–February release is one row starting in January; its period is
-January and it is labelled. Published YoY (可比口径) is carried as ``yoy_pct`` and never recomputed.
+The rows come from the official series store (``official.latest``): for each month the latest vintage
+wins, and a published figure beats one derived by differencing YTD releases. A merged January–February
+release is one row starting in January; its period is January. Published YoY (可比口径) is carried as
+``yoy_pct`` and never recomputed.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinxiao.core import Scope
+from xinxiao.monitoring import official
 from xinxiao.monitoring.indicators import Indicator
 from xinxiao.monitoring.models import Series
 
@@ -32,32 +33,18 @@ def official_frame(
 ) -> tuple[pd.DataFrame, str]:
     """Monthly (or ``ytd``) rows of an official indicator in ``[start, end]``, latest vintage, and that vintage.
 
-    A ``ytd`` row's period is the month it runs up to.
+    Rows come from ``official.latest`` (a published figure beats a derived one of the same period); a
+    ``ytd`` row's period is the month it runs up to. The caller has checked the region against the scope.
     """
-    query = (
-        select(Series)
-        .where(
-            Series.indicator_id == (indicator.official_id or indicator.id),
-            Series.region_adcode == region,
-            Series.period_kind == kind,
-            _period(kind) >= date(start.year, start.month, 1),
-            _period(kind) <= end,
-        )
-        .order_by(_period(kind), Series.vintage)
-    )
-    if as_of is not None:
-        query = query.where(Series.vintage <= as_of)
-    latest: dict[date, Series] = {}
-    for row in session.scalars(query):
-        latest[_start(row, kind)] = row  # ordered by vintage: the last one wins
-    rows = [_row(r, indicator, kind) for r in latest.values()]
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    last = date(end.year + end.month // 12, end.month % 12 + 1, 1) - timedelta(days=1)
+    rows = official.latest(
+        session, scope=Scope(region), indicator_id=indicator.official_id or indicator.id, region_adcode=region,
+        as_of=as_of, period_kind=kind, start=date(start.year, start.month, 1), end=last,
+    )  # fmt: skip
+    latest = {_start(row, kind): row for row in rows}
+    frame = pd.DataFrame([_row(r, indicator, kind) for r in latest.values()], columns=list(COLUMNS))
     vintage = max((r.vintage for r in latest.values()), default=None)
     return frame, f"发布日期 {vintage.isoformat()}" if vintage else "无发布数"
-
-
-def _period(kind: str) -> Any:
-    return Series.period_end if kind == "ytd" else Series.period_start
 
 
 def _start(row: Series, kind: str) -> date:
