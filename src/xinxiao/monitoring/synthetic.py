@@ -5,14 +5,18 @@ reality (see ``data/synthetic.yaml``): the 香格里拉 tourist season with summ
 peaks, 春节 on its lunar dates (年货 shopping before, quiet days 1–3, travel up), the 国庆 golden week,
 双11/618/网上年货节 online spikes, a night share near 30 %, online growth near 10 % a year.
 
-Sizes at ``scale=1.0`` (average over a year; they grow with the yearly growth rates):
+Sizes at ``scale=1.0`` (2024 averages, measured on 6,000 迪庆 / 30,000 湖北 synthetic merchants; they grow
+with the yearly rates in ``data/synthetic.yaml``):
 
-==========  ===============  =============  ==================================================
-profile     payments/day     orders/day     footfall rows/day (per place: ~300 at scale 1)
-==========  ===============  =============  ==================================================
-diqing      ~300             ~100           places x ~300
-hubei       ~1,500           ~800           places x ~300
-==========  ===============  =============  ==================================================
+==========  ============  ==========  ==========================================
+profile     payments/day  orders/day  footfall rows/day
+==========  ============  ==========  ==========================================
+diqing      ~320          ~105        ~370 per place (8 places: ~3,000)
+hubei       ~1,580        ~835        ~320 per place (143 places: ~46,000)
+==========  ============  ==========  ==========================================
+
+Speed on the 2-core machine: about 0.6–0.75 million payment rows/s generated (0.5 million/s written to
+Parquet, zstd), 2 million order rows/s; 10^7 payments in 16 s with a peak RSS of 450 MB.
 
 Volumes scale linearly with ``scale``; benchmarks use large scales through ``payments_batches``, which
 yields one day at a time in record batches so 10^8 rows never sit in memory at once. A day's rows depend
@@ -113,12 +117,26 @@ def write_feed(
     raise InvalidInput(f"unknown feed file format {kind!r}", field="file_format")
 
 
+def _row_groups(batches: Iterable[pa.RecordBatch], schema: pa.Schema) -> Iterator[pa.Table]:
+    """Gather small (daily) batches into tables of at least ``BATCH_ROWS`` rows: one Parquet row group each."""
+    pending: list[pa.RecordBatch] = []
+    size = 0
+    for batch in batches:
+        pending.append(batch)
+        size += batch.num_rows
+        if size >= BATCH_ROWS:
+            yield pa.Table.from_batches(pending, schema)
+            pending, size = [], 0
+    if pending:
+        yield pa.Table.from_batches(pending, schema)
+
+
 def _write_parquet(path: Path, batches: Iterable[pa.RecordBatch], schema: pa.Schema) -> int:
     rows = 0
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
-        for batch in batches:
-            writer.write_batch(batch)
-            rows += batch.num_rows
+        for table in _row_groups(batches, schema):
+            writer.write_table(table, row_group_size=table.num_rows)
+            rows += table.num_rows
     return rows
 
 

@@ -48,6 +48,12 @@ def mix64(keys: U64, salt: int) -> U64:
     return np.asarray(x ^ (x >> np.uint64(31)), dtype=np.uint64)
 
 
+def row_ids(day: int, n: int, seed: int, salt: int) -> pa.StringArray:
+    """Unique hex ids for the rows of one day: the mixed key (day, row number), salted by the seed."""
+    keys = (np.uint64(day) << np.uint64(32)) | np.arange(n, dtype=np.uint64)
+    return hex_keys(mix64(keys, seed_salt(seed, salt)))
+
+
 def hex_keys(values: U64) -> pa.StringArray:
     """Sixteen lower-case hex digits per value, as an Arrow string array."""
     big_endian = values.astype(">u8").view(np.uint8).reshape(-1, 8)

@@ -22,10 +22,8 @@ from xinxiao.monitoring.synthetic_arrow import (
     Ints,
     categorical,
     day_rng,
-    hex_keys,
     lognormal_fen,
-    mix64,
-    seed_salt,
+    row_ids,
     timestamps,
     with_nulls,
     yuan,
@@ -122,9 +120,7 @@ def _day_orders(model: OrderModel, day: int, mean: float) -> pa.Table:
     seller = np.minimum(np.searchsorted(model.region_cumulative, rng.random(n), side="right"), len(model.regions) - 1)
     physical = pa.array(category != model.services)
     columns = {
-        "order_id": hex_keys(
-            mix64((np.uint64(day) << np.uint64(32)) | np.arange(n, dtype=np.uint64), seed_salt(model.seed, _SALT_ORDER))
-        ),
+        "order_id": row_ids(day, n, model.seed, _SALT_ORDER),
         "order_time": timestamps(np.full(n, day), micros),
         "amount": yuan(lognormal_fen(rng, model.median[category], model.sigma[category])),
         "seller_region": model.regions.take(pa.array(seller)),

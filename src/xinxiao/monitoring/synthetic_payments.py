@@ -27,6 +27,7 @@ from xinxiao.monitoring.synthetic_arrow import (
     hex_keys,
     lognormal_fen,
     mix64,
+    row_ids,
     seed_salt,
     timestamps,
     with_nulls,
@@ -207,16 +208,11 @@ def _day_table(model: PaymentModel, factors: DayFactors, index: int, rng: np.ran
                         model.groups.sigma[group])  # fmt: skip
     band = categorical(model.origin.bands, stream, rng)
     columns = {
-        "txn_id": hex_keys(
-            mix64(
-                (np.uint64(day) << np.uint64(32)) | np.arange(len(slot), dtype=np.uint64),
-                seed_salt(model.seed, _SALT_TXN),
-            )
-        ),
+        "txn_id": row_ids(day, len(slot), model.seed, _SALT_TXN),
         "txn_time": timestamps(np.full(len(slot), day), micros),
         "amount": yuan(fen),
         "merchant_id": model.uscc.take(pa.array(merchant)),
-        "channel": pa.array(np.array(CHANNELS)[categorical(channel_p, group, rng)]),
+        "channel": pa.array(CHANNELS, pa.string()).take(pa.array(categorical(channel_p, group, rng))),
         "payer_origin": model.origin.codes(model.county[merchant], band, rng),
         "payer_hash": _payers(model, rng, day, model.county[merchant], band, counts[n_groups:].sum()),
         "category": model.groups.categories.take(pa.array(group)),

@@ -21,8 +21,8 @@ import numpy as np
 import numpy.typing as npt
 import yaml
 
+from xinxiao import reference
 from xinxiao.core import InvalidInput
-from xinxiao.reference import calendar
 
 SHAPE_PATH: Final = Path(__file__).parent / "data" / "synthetic.yaml"
 PROFILES: Final = ("diqing", "hubei")
@@ -70,7 +70,7 @@ def _parts(days: Days) -> tuple[Ints, Ints, Ints]:
 
 @cache
 def _festival(year: int) -> np.datetime64:
-    return np.datetime64(calendar.spring_festival(year), "D")
+    return np.datetime64(reference.calendar.spring_festival(year), "D")
 
 
 def spring_offsets(days: Days) -> Ints:
@@ -134,8 +134,8 @@ def growth_factor(days: Days, rate: float) -> Floats:
     >>> float(growth_factor(np.array(["2025-01-01"], dtype="datetime64[D]"), 0.10)[0].round(3))
     1.1
     """
-    reference = np.datetime64(load_shape()["reference_date"], "D")
-    years = (days - reference).astype(np.float64) / 365.25
+    base_day = np.datetime64(load_shape()["reference_date"], "D")
+    years = (days - base_day).astype(np.float64) / 365.25
     return np.asarray((1.0 + rate) ** years, dtype=np.float64)
 
 
