@@ -262,3 +262,22 @@ def national_retail_monthly(column: str = "retail_sales_total_100m_yuan") -> pd.
     values = pd.Series(frame[column].to_numpy(dtype=float), index=index, name=column)
     start = index.min() - 1 if index.min().month == 2 else index.min()
     return values.reindex(pd.period_range(start, index.max(), freq="M"))
+
+
+def comparable_levels(levels: pd.Series, yoy_pct: pd.Series) -> pd.Series:
+    """Levels on one comparable basis: the first 12 months as published, later ones chained by published YoY.
+
+    NBS levels are revised between years (2015-10 is 18% above 2014-10 while the published growth is 11.0%),
+    so the published YoY on the comparable basis (可比口径) is the consistent signal.
+
+    >>> idx = pd.period_range("2012-01", periods=14, freq="M")
+    >>> lv = pd.Series(range(100, 114), index=idx, dtype=float)
+    >>> comparable_levels(lv, pd.Series(10.0, index=idx)).iloc[12:].tolist()
+    [110.00000000000001, 111.10000000000001]
+    """
+    out = levels.astype(float).copy()
+    growth = 1 + yoy_pct.reindex(out.index).to_numpy(dtype=float) / 100
+    for i in range(12, len(out)):
+        if not np.isnan(growth[i]):
+            out.iloc[i] = out.iloc[i - 12] * growth[i]
+    return out

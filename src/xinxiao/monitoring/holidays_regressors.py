@@ -22,14 +22,14 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from xinxiao import reference
 from xinxiao.core import InvalidInput
-from xinxiao.reference import calendar
 
 DEFAULT_FESTIVALS = ("spring", "dragon_boat", "mid_autumn")
 _ANCHORS: dict[str, Callable[[int], date]] = {
-    "spring_festival": calendar.spring_festival,
-    "dragon_boat": calendar.dragon_boat,
-    "mid_autumn": calendar.mid_autumn,
+    "spring_festival": reference.calendar.spring_festival,
+    "dragon_boat": reference.calendar.dragon_boat,
+    "mid_autumn": reference.calendar.mid_autumn,
 }
 _MAX_OFFSET = 200
 
