@@ -19,8 +19,8 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
+from xinxiao import reference
 from xinxiao.monitoring.indicators import Indicator
-from xinxiao.reference import calendar
 
 View = Literal["level", "yoy", "mom", "ytd", "vs2019", "cagr"]
 VIEWS: Final[tuple[View, ...]] = ("level", "yoy", "mom", "ytd", "vs2019", "cagr")
@@ -147,7 +147,10 @@ def holiday_days(
     """
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     if alignment == "lunar":
-        anchor, target = calendar.spring_festival(_festival_year(first)), calendar.spring_festival(year)
+        anchor, target = (
+            reference.calendar.spring_festival(_festival_year(first)),
+            reference.calendar.spring_festival(year),
+        )
         return [((d - anchor).days, d, target + (d - anchor)) for d in days]
     return [((d - first).days, d, same_day_last_year(d, first.year - year)) for d in days]
 

@@ -21,9 +21,10 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinxiao import reference
 from xinxiao.core import NATIONAL, InvalidInput, NotFound, Principal, Role, Scope, record_write, snapshot
 from xinxiao.monitoring.models import Window
-from xinxiao.reference import calendar, region_tree
+from xinxiao.reference import region_tree
 
 WINDOWS_FILE: Final = "windows.yaml"
 KINDS: Final = ("holiday", "promotion", "event", "voucher")
@@ -68,7 +69,7 @@ class WindowDef:
         if year in self.dates:
             return self.dates[year]
         if "lunar" in self.rule:
-            festival = calendar.spring_festival(year)
+            festival = reference.calendar.spring_festival(year)
             spec = self.rule["lunar"]
             return festival - timedelta(days=int(spec["before"])), festival + timedelta(days=int(spec["after"]))
         if "fixed" in self.rule:
@@ -92,9 +93,9 @@ def _month_day(text: str, year: int) -> date:
 
 
 def _statutory(name: str, year: int) -> tuple[date, date] | None:
-    if year not in calendar.covered_years():
+    if year not in reference.calendar.covered_years():
         return None
-    periods = [p for p in calendar.holiday_periods(year) if name in p.name.split("、")]
+    periods = [p for p in reference.calendar.holiday_periods(year) if name in p.name.split("、")]
     return (periods[0].first, periods[0].last) if periods else None
 
 
@@ -306,7 +307,9 @@ def aligned_dates(first: date, last: date, alignment: str, year: int) -> tuple[d
     (datetime.date(2023, 1, 15), datetime.date(2023, 1, 29))
     """
     if alignment == "lunar":
-        shift = calendar.spring_festival(year) - calendar.spring_festival(first.year + (first.month == 12))
+        shift = reference.calendar.spring_festival(year) - reference.calendar.spring_festival(
+            first.year + (first.month == 12)
+        )
         return first + shift, last + shift
     years = first.year - year
     return _replace_year(first, first.year - years), _replace_year(last, last.year - years)
