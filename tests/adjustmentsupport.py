@@ -11,7 +11,7 @@ from xinxiao.monitoring.adjustment import Adjustment, comparable_levels, nationa
 from xinxiao.monitoring.holidays_regressors import daily_holiday_regressors, holiday_regressors
 
 MONTHS = pd.period_range("2008-01", "2024-12", freq="M")
-SIGMA = 0.01  # irregular noise in log points (1%), about what national retail sales show
+SIGMA = 0.005  # irregular noise in log points (0.5%), about what the national retail series shows
 SEASONAL = np.array([0.06, -0.12, -0.02, -0.03, 0.0, 0.01, -0.02, -0.01, 0.03, 0.05, 0.04, 0.10])
 DAILY_TRUTH = {"spring[-20,-8]": 0.10, "spring[-7,-1]": 0.25, "spring[0,6]": -0.30, "spring[7,14]": -0.05}
 

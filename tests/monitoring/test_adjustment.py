@@ -1,8 +1,8 @@
 """STL adjustment with festival regressors: planted effects recovered, real national series, bad input.
 
-Tolerances follow from the noise: with σ = 1% irregular the 春节 coefficient's standard error is about
-σ/√ΣH² = 0.74 pp (theoretical_se); a Monte Carlo of 60 seeds gave 0.80 pp for robust STL (docs/adjustment.md),
-so estimates must fall within 3 theoretical SEs (2.2 pp) of the planted effect.
+Tolerances follow from the noise: with σ = 0.5% irregular the 春节 coefficient's standard error is about
+σ/√ΣH² = 0.37 pp (theoretical_se); a Monte Carlo of 60 seeds gave 0.46 pp for robust STL (docs/adjustment.md),
+so estimates must fall within 4 theoretical SEs (1.5 pp, over 3 Monte Carlo SDs) of the planted effect.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def _corr(a: pd.Series, b: pd.Series) -> float:
 def test_stl_recovers_a_planted_spring_festival_effect(seed: int) -> None:
     adj = adjust_stl(planted_monthly(seed, {"spring": 0.08}), festivals=["spring"])
     coef, se = adj.effects["spring"]
-    tolerance = 3 * theoretical_se("spring")
+    tolerance = 4 * theoretical_se("spring")
     assert abs(coef - 0.08) < tolerance
     assert 0.5 < se / theoretical_se("spring") < 2.0  # the reported SE is of the right size
     assert abs(coef - 0.08) < 3 * se
@@ -45,7 +45,7 @@ def test_stl_recovers_a_planted_spring_festival_effect(seed: int) -> None:
 def test_stl_recovers_all_three_festivals_jointly() -> None:
     adj = adjust_stl(planted_monthly(7, PLANTED))
     for key, size in PLANTED.items():
-        assert abs(adj.effects[key].coef - size) < 3 * theoretical_se(key), key
+        assert abs(adj.effects[key].coef - size) < 4 * theoretical_se(key), key
 
 
 def test_adjusted_series_keeps_no_festival_effect() -> None:
@@ -74,7 +74,7 @@ def test_merged_jan_feb_series_is_split_and_the_effect_stays_within_its_wider_er
     jan_feb = adj.observed[months.month <= 2].groupby(months[months.month <= 2].year).sum()
     np.testing.assert_allclose(jan_feb.to_numpy(), merge_jan_feb(full).dropna()[lambda s: s.index.month == 2])
     coef, se = adj.effects["spring"]
-    assert se > 3 * theoretical_se("spring")  # only the window days leaving Jan–Feb identify the effect
+    assert se > 4 * theoretical_se("spring")  # only the window days leaving Jan–Feb identify the effect
     assert abs(coef - 0.08) < 3 * se
 
 

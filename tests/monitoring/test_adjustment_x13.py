@@ -37,7 +37,7 @@ def test_x13_is_available_in_the_dev_environment() -> None:
 def test_x13_recovers_a_planted_spring_festival_effect(seed: int) -> None:
     adj = x13.adjust_x13(planted_monthly(seed, {"spring": 0.08}), festivals=["spring"])
     coef, se = adj.effects["spring"]
-    assert abs(coef - 0.08) < 3 * theoretical_se("spring")
+    assert abs(coef - 0.08) < 4 * theoretical_se("spring")
     assert 0.5 < se / theoretical_se("spring") < 2.0
     assert adj.method == "x13"
 
@@ -46,7 +46,7 @@ def test_x13_recovers_all_three_festivals_and_removes_them() -> None:
     y = planted_monthly(7, PLANTED)
     adj, plain = x13.adjust_x13(y), x13.adjust_x13(y, festivals=[])
     for key, size in PLANTED.items():
-        assert abs(adj.effects[key].coef - size) < 3 * theoretical_se(key), key
+        assert abs(adj.effects[key].coef - size) < 4 * theoretical_se(key), key
     spring = adj.regressors["spring"]
     assert abs(np.corrcoef(np.log(adj.irregular), spring)[0, 1]) < 0.15
     assert np.corrcoef(np.log(plain.irregular), spring)[0, 1] > 0.4
@@ -64,7 +64,7 @@ def test_x13_on_a_merged_jan_feb_series() -> None:
     adj = x13.adjust_x13(merge_jan_feb(planted_monthly(6, {"spring": 0.08})), festivals=["spring"])
     coef, se = adj.effects["spring"]
     assert adj.params["merged_jan_feb"] is True
-    assert se > 3 * theoretical_se("spring")
+    assert se > 4 * theoretical_se("spring")
     assert abs(coef - 0.08) < 3 * se
 
 
