@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from xinxiao import accounts, merchants, plans
 from xinxiao.core import Role, frozen_clock, system_principal
 from xinxiao.db import transaction
+from xinxiao.demo import monitoring_demo
 from xinxiao.reference import find_unit, seed_reference
 from xinxiao.runtime import Runtime
 
@@ -79,6 +80,7 @@ def load_demo(runtime: Runtime, *, scale: float = 1.0, log: Callable[[str], Any]
         log(f"{profile_name}: {len(places)} places, {job.inserted} synthetic merchants ({job.rejected} rejected)")
         loaded[profile_name] = {"places": len(places), "merchants": job.inserted, "rejected": job.rejected}
     loaded["plans"] = _load_plans(runtime, seed=settings.demo_seed, log=log)
+    loaded["monitoring"] = monitoring_demo.load(runtime, seed=settings.demo_seed, scale=scale, log=log)
     return loaded
 
 

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from xinxiao.config import Settings
 from xinxiao.core import system_principal
 from xinxiao.monitoring import alerts
-from xinxiao.monitoring.lake import Lake
+from xinxiao.monitoring.deliveries import reconcile_deliveries
+from xinxiao.monitoring.lake import Lake, read_manifest
 from xinxiao.monitoring.query import CubeSources
 from xinxiao.monitoring.schema import FEED_KINDS, FeedKind
 from xinxiao.monitoring.view_service import IndicatorValues
@@ -65,3 +66,8 @@ def alert_sources(session: Session, runtime: Runtime) -> alerts.AlertSources:
     cubes = cube_sources(runtime.settings)
     values = IndicatorValues(session, system_principal(), runtime.analytics, None if cubes.version == "0" else cubes)
     return alerts.AlertSources(values=values, freshness=LakeFreshness(lake_of(runtime.settings)))
+
+
+def recover(runtime: Runtime) -> int:
+    """Settle deliveries a killed process left 'running', against the lake's committed manifest."""
+    return reconcile_deliveries(runtime.sessions, read_manifest(runtime.settings.resolved_lake_dir))

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from xinxiao import merchants, plans
+from xinxiao import merchants, monitoring, plans
 from xinxiao.config import Settings
 from xinxiao.runtime import Runtime
 from xinxiao.web import errors, pages, regions
@@ -34,6 +34,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         merchants.recover_orphans(runtime.sessions)
+        monitoring.service.recover(runtime)
         yield
         runtime.close()
 
@@ -63,4 +64,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(plans.pages.router)
     app.include_router(plans.form_routes.forms_api)
     app.include_router(plans.form_routes.forms_pages)
+    app.include_router(monitoring.pages.api)
+    app.include_router(monitoring.routes_indicators.api)
+    app.include_router(monitoring.routes_official.api)
+    app.include_router(monitoring.routes_alerts.api)
+    app.include_router(monitoring.routes_alerts.pages)  # before the dashboard's /monitoring pages
+    app.include_router(monitoring.pages.router)
+    app.state.monitoring_alert_sources = monitoring.alert_sources
     return app
