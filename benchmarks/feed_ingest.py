@@ -78,11 +78,17 @@ def payments_chunk(rng: np.random.Generator, first: int, n: int, merchants: pa.T
             "txn_time": pa.array(np.datetime64(START, "us") + seconds.astype("timedelta64[s]")),
             "amount": _decimal(fen),
             "merchant_id": merchants["uscc"].take(pa.array(pick)),
-            "channel": pa.array(np.array(["offline_card", "offline_qr", "online"])[rng.choice(3, n, p=[0.2, 0.6, 0.2])]),
+            "channel": pa.array(
+                np.array(["offline_card", "offline_qr", "online"])[rng.choice(3, n, p=[0.2, 0.6, 0.2])]
+            ),
             "payer_origin": origin,
-            "payer_hash": pc.binary_join_element_wise("P", pc.cast(pa.array(rng.integers(0, 5_000_000, n)), pa.string()), ""),
+            "payer_hash": pc.binary_join_element_wise(
+                "P", pc.cast(pa.array(rng.integers(0, 5_000_000, n)), pa.string()), ""
+            ),
             "category": pa.array(np.array(CATEGORIES)[rng.integers(0, len(CATEGORIES), n)]),
-            "voucher_amount": pc.if_else(pa.array(voucher >= 0), _decimal(np.maximum(voucher, 0)), pa.scalar(None, pa.decimal128(14, 2))),
+            "voucher_amount": pc.if_else(
+                pa.array(voucher >= 0), _decimal(np.maximum(voucher, 0)), pa.scalar(None, pa.decimal128(14, 2))
+            ),
         }
     )
 
@@ -171,7 +177,7 @@ def run_duckdb(feed: Path, merchants: pa.Table, temp: Path) -> dict[str, Any]:
     """The same aggregation in one DuckDB query over the file."""
     import duckdb
 
-    from xinxiao.monitoring.enrich import night_sql, origin_band_sql, prefecture_of
+    from xinxiao.monitoring.enrich import joined_origin_band_sql, night_sql, origin_table, prefecture_of
 
     prefecture = pa.array([prefecture_of(c) for c in merchants["region_adcode"].to_pylist()])
     dim = merchants.append_column("prefecture", prefecture)
@@ -180,16 +186,17 @@ def run_duckdb(feed: Path, merchants: pa.Table, temp: Path) -> dict[str, Any]:
         config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(temp), "preserve_insertion_order": "false"}
     )
     con.register("m", dim)
-    origin = "CASE WHEN p.payer_origin IN ('foreign', '境外') THEN 'foreign' ELSE p.payer_origin END"
+    con.register("origins", origin_table())
     sql = f"""
         SELECT CAST(p.txn_time AS DATE) AS date, m.region_adcode, m.industry_code, p.channel,
                {night_sql("p.txn_time", "18:00", "06:00")} AS night,
-               {origin_band_sql(f"({origin})", "m.region_adcode", "m.prefecture")} AS origin_band, m.place_code,
+               {joined_origin_band_sql("p.payer_origin", "o", "m.region_adcode", "m.prefecture")} AS origin_band,
+               m.place_code,
                sum(CAST(p.amount * 100 AS BIGINT)) AS amount_fen, count(*) AS txn_count,
                count(DISTINCT p.payer_hash) AS payers,
                sum(coalesce(CAST(p.voucher_amount * 100 AS BIGINT), 0)) AS voucher_fen,
                sum(CASE WHEN p.voucher_amount > 0 THEN CAST(p.amount * 100 AS BIGINT) ELSE 0 END) AS voucher_txn_fen
-        FROM read_parquet('{feed}') p JOIN m ON p.merchant_id = m.uscc
+        FROM read_parquet('{feed}') p JOIN m ON p.merchant_id = m.uscc LEFT JOIN origins o ON p.payer_origin = o.code
         GROUP BY ALL
     """
     _reset_peak()

@@ -159,11 +159,14 @@ def test_orders_and_footfall_are_validated(
     delivery = ingest(sessions, settings, "orders", write_csv(tmp_path / "o.csv", orders))
     assert (delivery.accepted, _rejects(delivery)) == (1, [(3, "seller_region"), (4, "physical")])
     footfall = [
-        {"place_code": "DKZ", "hour": "2024-02-10 19:00:00", "origin_band": "abroad", "dwell_bucket": "lt30m", "visitors": "12"},
-        {"place_code": "DKZ", "hour": "2024-02-10 19:30:00", "origin_band": "abroad", "dwell_bucket": "lt30m", "visitors": "1"},
-        {"place_code": "DKZ", "hour": "2024-02-10 20:00:00", "origin_band": "martian", "dwell_bucket": "lt30m", "visitors": "1"},
-        {"place_code": "DKZ", "hour": "2024-02-10 21:00:00", "origin_band": "abroad", "dwell_bucket": "forever", "visitors": "1"},
-        {"place_code": "DKZ", "hour": "2024-02-10 22:00:00", "origin_band": "abroad", "dwell_bucket": "lt30m", "visitors": "-2"},
+        {"place_code": "DKZ", "hour": hour, "origin_band": band, "dwell_bucket": bucket, "visitors": visitors}
+        for hour, band, bucket, visitors in [
+            ("2024-02-10 19:00:00", "abroad", "lt30m", "12"),
+            ("2024-02-10 19:30:00", "abroad", "lt30m", "1"),
+            ("2024-02-10 20:00:00", "martian", "lt30m", "1"),
+            ("2024-02-10 21:00:00", "abroad", "forever", "1"),
+            ("2024-02-10 22:00:00", "abroad", "lt30m", "-2"),
+        ]
     ]  # fmt: skip
     delivery = ingest(sessions, settings, "footfall", write_csv(tmp_path / "f.csv", footfall))
     expected = [(3, "hour"), (4, "origin_band"), (5, "dwell_bucket"), (6, "visitors")]

@@ -9,7 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xinxiao.monitoring.enrich import is_night, night_sql, origin_band, origin_band_sql, prefecture_of, prefecture_sql
+from xinxiao.monitoring.enrich import (
+    is_night,
+    joined_origin_band_sql,
+    night_sql,
+    origin_band,
+    origin_band_sql,
+    origin_table,
+    prefecture_of,
+    prefecture_sql,
+)
 from xinxiao.reference import region_tree
 
 NIGHT_CASES = [
@@ -85,3 +94,14 @@ def test_prefecture_matches_the_region_tree_for_every_county() -> None:
 )
 def test_sql_band_equals_python_band(payer: str, county: str) -> None:
     assert _sql_band(payer, county) == origin_band(payer, county)
+
+
+@pytest.mark.parametrize(("payer", "county", "band"), BAND_CASES)
+def test_joined_origin_band(payer: str | None, county: str, band: str) -> None:
+    con = duckdb.connect()
+    con.register("origins", origin_table())
+    query = (
+        f"SELECT {joined_origin_band_sql('r.p', 'o', 'r.c', 'r.pc')} FROM (SELECT CAST($1 AS VARCHAR) AS p, "
+        "$2 AS c, $3 AS pc) r LEFT JOIN origins o ON r.p = o.code"
+    )
+    assert con.execute(query, [payer, county, prefecture_of(county)]).fetchone()[0] == band  # type: ignore[index]

@@ -34,12 +34,12 @@ def merchant_dimension(session: Session) -> pa.Table:
         .order_by(Merchant.uscc)
     )
     rows = session.execute(query).all()
-    columns = list(zip(*rows, strict=True)) if rows else [[], [], [], []]
-    return pa.Table.from_arrays([pa.array(c, pa.string()) for c in columns], schema=MERCHANT_DIMENSION)
+    return pa.Table.from_pylist(
+        [dict(zip(MERCHANT_DIMENSION.names, row, strict=True)) for row in rows], MERCHANT_DIMENSION
+    )
 
 
 def place_dimension(session: Session) -> pa.Table:
     """Every place: its code and the county adcode it lies in."""
     rows = session.execute(select(Place.code, Place.region_adcode).order_by(Place.code)).all()
-    columns = list(zip(*rows, strict=True)) if rows else [[], []]
-    return pa.Table.from_arrays([pa.array(c, pa.string()) for c in columns], schema=PLACE_DIMENSION)
+    return pa.Table.from_pylist([dict(zip(PLACE_DIMENSION.names, row, strict=True)) for row in rows], PLACE_DIMENSION)

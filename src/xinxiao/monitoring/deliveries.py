@@ -81,7 +81,11 @@ def reconcile_deliveries(sessions: sessionmaker[Session], manifest: Manifest) ->
 def _apply_record(delivery: Delivery, record: dict[str, Any]) -> None:
     counts = record["counts"]
     delivery.status, delivery.finished_at, delivery.lake_version = "committed", utcnow(), record["version"]
-    delivery.rows_read, delivery.accepted, delivery.rejected = counts["rows_read"], counts["accepted"], counts["rejected"]
+    delivery.rows_read, delivery.accepted, delivery.rejected = (
+        counts["rows_read"],
+        counts["accepted"],
+        counts["rejected"],
+    )
     delivery.duplicates, delivery.quarantined = counts["duplicates"], counts["quarantined"]
     delivery.first_date = date.fromisoformat(record["first_date"]) if record.get("first_date") else None
     delivery.last_date = date.fromisoformat(record["last_date"]) if record.get("last_date") else None

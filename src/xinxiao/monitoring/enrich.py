@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import time
 from functools import cache
 
+import pyarrow as pa
+
 from xinxiao.reference import region_tree
 
 MUNICIPALITY_PREFIXES = ("11", "12", "31", "50")
@@ -115,4 +117,25 @@ def origin_band_sql(payer: str, county: str, county_prefecture: str) -> str:
         f"WHEN {prefecture_sql(payer)} = {county_prefecture} THEN 'rest_of_prefecture' "
         f"WHEN left({payer}, 2) = left({county}, 2) THEN 'rest_of_province' "
         f"WHEN left({payer}, 2) IN {_in_list(_provinces())} THEN 'other_province' ELSE 'unknown' END)"
+    )
+
+
+def origin_table() -> pa.Table:
+    """Every division's adcode with its prefecture (as ``prefecture_of``) and 2-digit province, for a join."""
+    codes = [d.adcode for d in region_tree()]
+    return pa.table(
+        {"code": codes, "prefecture": [prefecture_of(c) for c in codes], "province": [c[:2] for c in codes]}
+    )
+
+
+def joined_origin_band_sql(payer: str, origin: str, county: str, county_prefecture: str) -> str:
+    """``origin_band_sql`` for rows LEFT JOINed to ``origin_table()`` as ``origin`` on the payer's adcode.
+
+    Known adcodes (nearly all rows) compare precomputed columns; others fall back to ``origin_band_sql``.
+    """
+    return (
+        f"(CASE WHEN {origin}.code IS NULL THEN {origin_band_sql(payer, county, county_prefecture)} "
+        f"WHEN {payer} = {county} THEN 'local_county' "
+        f"WHEN {origin}.prefecture = {county_prefecture} THEN 'rest_of_prefecture' "
+        f"WHEN {origin}.province = left({county}, 2) THEN 'rest_of_province' ELSE 'other_province' END)"
     )

@@ -338,7 +338,8 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, filename: str, stagi
         except (pa.ArrowInvalid, OSError) as exc:
             raise InvalidInput(f"{filename}: 不是有效的 Parquet 文件 ({exc})", file=filename) from None
         con.execute(
-            f"CREATE OR REPLACE TEMP VIEW src AS SELECT *, file_row_number + 1 AS _line FROM read_parquet({quote(path)}, file_row_number = true)"
+            "CREATE OR REPLACE TEMP VIEW src AS SELECT *, file_row_number + 1 AS _line "
+            f"FROM read_parquet({quote(path)}, file_row_number = true)"
         )
         return {"format": "parquet", "encoding": None, "columns": columns}
     target = staging / "source.parquet"
@@ -355,19 +356,26 @@ def check_columns(kind: FeedKind, columns: list[str], filename: str) -> None:
 
 
 def create_checked(con: duckdb.DuckDBPyConnection, spec: FeedSpec, columns: list[str]) -> None:
-    """Create the view ``checked`` over ``src``: typed lake columns, ``date``, hashes and ``error``."""
+    """Create the table ``checked`` from ``src``: typed lake columns, ``date``, hashes, ``error`` and ``bad_value``.
+
+    The file is parsed and checked once, into a DuckDB temporary table (spilled to the temp directory
+    beyond the memory limit); every later step reads that table instead of parsing again.
+    """
     raws = [f.name for f in FEED_SCHEMAS[spec.kind]]
     raw_select = ", ".join(f'r."{name}" AS raw_{name}' for name in raws)
     parsed = ", ".join(f"{sql} AS {name}" for name, sql in spec.parsed.items())
     source = "(SELECT " + ", ".join(["_line", *[_raw(n, columns) + f' AS "{n}"' for n in raws]]) + " FROM src) r"
     con.execute(f"CREATE OR REPLACE TEMP VIEW parsed AS SELECT r._line, {raw_select}, {parsed} FROM {source}")
     error = " ".join(f"WHEN {c.bad} THEN '{c.field}|{c.reason}'" for c in spec.checks)
-    key = ", ".join(spec.key)
-    content = ", ".join(spec.content)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW parsed_checked AS SELECT *, CASE {error} END AS error FROM parsed")
+    bad = " ".join(f"WHEN '{name}' THEN CAST(raw_{name} AS VARCHAR)" for name in raws)
+    key, content = ", ".join(spec.key), ", ".join(spec.content)
     con.execute(
-        f"CREATE OR REPLACE TEMP VIEW checked AS SELECT *, CAST({spec.time_column} AS DATE) AS date, "
-        f"hash(CAST({spec.time_column} AS DATE), {key}) AS key_hash, hash({content}) AS content_hash, "
-        f"CASE {error} END AS error FROM parsed"
+        f"CREATE OR REPLACE TEMP TABLE checked AS SELECT _line, {', '.join(spec.parsed)}, "
+        f"CAST({spec.time_column} AS DATE) AS date, hash(CAST({spec.time_column} AS DATE), {key}) AS key_hash, "
+        f"hash({content}) AS content_hash, error, "
+        f"CASE WHEN error IS NOT NULL THEN CASE split_part(error, '|', 1) {bad} END END AS bad_value "
+        "FROM parsed_checked"
     )
 
 

@@ -24,10 +24,10 @@ from xinxiao.analytics import AnalyticsEngine, DuckDBEngine, ParquetFiles
 from xinxiao.config import Settings
 from xinxiao.core import utcnow
 from xinxiao.monitoring.cube import build_cube, write_cube
-from xinxiao.monitoring.enrich import night_sql, origin_band_sql
+from xinxiao.monitoring.enrich import joined_origin_band_sql, night_sql, origin_table
 from xinxiao.monitoring.feeds import FeedSpec, check_columns, create_checked, open_source, quote
 from xinxiao.monitoring.lake import LAKE_SCHEMAS, Manifest, commit, fsync_file, retire
-from xinxiao.monitoring.schema import FEED_SCHEMAS, FeedKind
+from xinxiao.monitoring.schema import FeedKind
 
 Progress = Callable[[str], None]
 before_commit: Callable[[], None] | None = None
@@ -99,7 +99,8 @@ class Staged:
 
 def connect(options: IngestOptions) -> duckdb.DuckDBPyConnection:
     """A fresh in-memory DuckDB connection with the options' limits."""
-    return duckdb.connect(":memory:", config=options.duckdb_config())
+    config: dict[str, str | bool | int | float | list[str]] = dict(options.duckdb_config())
+    return duckdb.connect(":memory:", config=config)
 
 
 def enriched_select(kind: FeedKind, options: IngestOptions, delivery_id: int) -> str:
@@ -107,14 +108,17 @@ def enriched_select(kind: FeedKind, options: IngestOptions, delivery_id: int) ->
     delivery = f"CAST({delivery_id} AS BIGINT) AS delivery_id"
     if kind == "payments":
         night = night_sql("c.txn_time", options.night_start, options.night_end)
-        band = origin_band_sql("c.payer_origin", "d.region_adcode", "d.prefecture")
+        band = joined_origin_band_sql("c.payer_origin", "o", "d.region_adcode", "d.prefecture")
         return (
             "c.date, c.txn_id, c.txn_time, c.amount_fen, c.merchant_id, c.channel, c.payer_origin, c.payer_hash, "
             "c.category, c.voucher_fen, d.region_adcode, d.industry_code, d.place_code, "
             f"{night} AS night, {band} AS origin_band, {delivery}"
         )
     if kind == "orders":
-        return f"c.date, c.order_id, c.order_time, c.amount_fen, c.seller_region, c.category, c.platform, c.physical, {delivery}"
+        return (
+            "c.date, c.order_id, c.order_time, c.amount_fen, c.seller_region, c.category, c.platform, c.physical, "
+            f"{delivery}"
+        )
     night = night_sql("c.hour", options.night_start, options.night_end)
     return (
         "c.date, c.place_code, c.hour, c.origin_band, c.dwell_bucket, c.visitors, d.region_adcode, "
@@ -152,6 +156,7 @@ class Pipeline:
             check_columns(self.spec.kind, self.staged.source["columns"], filename)
             create_checked(con, self.spec, self.staged.source["columns"])
             con.register("dim", self.dimension)
+            con.register("origins", origin_table())
             self._statistics(con)
             self.progress("dedupe")
             self._deduplicate(con)
@@ -177,10 +182,9 @@ class Pipeline:
             self._collect_rejects(con)
 
     def _collect_rejects(self, con: duckdb.DuckDBPyConnection) -> None:
-        raw = " ".join(f"WHEN '{f.name}' THEN CAST(raw_{f.name} AS VARCHAR)" for f in FEED_SCHEMAS[self.spec.kind])
         rejects = con.execute(
             "SELECT _line AS line, split_part(error, '|', 1) AS field, split_part(error, '|', 2) AS reason, "
-            f"CASE split_part(error, '|', 1) {raw} END AS value FROM checked WHERE error IS NOT NULL ORDER BY _line"
+            "bad_value AS value FROM checked WHERE error IS NOT NULL ORDER BY _line"
         ).to_arrow_table()
         self.staged.rejects_table = rejects
         self.staged.rejects = rejects.slice(0, REJECT_SAMPLE).to_pylist()
@@ -191,7 +195,8 @@ class Pipeline:
         if con.execute("SELECT count(*) FROM stats WHERE gk = 0 AND ok").fetchone() != (0,):
             con.execute(
                 "INSERT INTO dropped SELECT _line, CASE WHEN content_hash = first THEN 'duplicate' ELSE 'conflict' END "
-                "FROM (SELECT _line, content_hash, first_value(content_hash) OVER w AS first, row_number() OVER w AS rn "
+                "FROM (SELECT _line, content_hash, first_value(content_hash) OVER w AS first, "
+                "row_number() OVER w AS rn "
                 "FROM checked WHERE error IS NULL AND key_hash IN (SELECT key_hash FROM stats WHERE gk = 0 AND ok) "
                 f"WINDOW w AS (PARTITION BY date, {key} ORDER BY _line)) WHERE rn > 1"
             )
@@ -248,8 +253,10 @@ class Pipeline:
         dropped = con.execute("SELECT count(*) FROM dropped").fetchone() != (0,)
         where = "c.error IS NULL" + (" AND c._line NOT IN (SELECT _line FROM dropped)" if dropped else "")
         out = self.staging / "rows"
+        origins = "LEFT JOIN origins o ON c.payer_origin = o.code" if self.spec.kind == "payments" else ""
         result = con.execute(
-            f"COPY (SELECT {select} FROM checked c JOIN dim d ON c.{self.spec.lookup} = d.lookup_key WHERE {where}) "
+            f"COPY (SELECT {select} FROM checked c JOIN dim d ON c.{self.spec.lookup} = d.lookup_key {origins} "
+            f"WHERE {where}) "
             f"TO {quote(out)} (FORMAT parquet, PARTITION_BY (date), WRITE_PARTITION_COLUMNS true, "
             f"FILENAME_PATTERN 'part-{self.delivery_id}-{{i}}', RETURN_FILES true)"
         ).fetchone()
