@@ -34,8 +34,6 @@ def site(var_dir: Path, template_sqlite: Path) -> Iterator[Site]:
 
 def _app(site: Site) -> FastAPI:
     app = create_app(site.settings)
-    if not any(getattr(r, "path", "") == f"{BASE}/indicators" for r in app.routes):  # until the app registers it
-        app.include_router(routes_indicators.api)
     app.dependency_overrides[routes_indicators.lake_cubes] = lambda: cubes(synthetic=True)
     return app
 

@@ -35,10 +35,7 @@ def sources() -> alerts.AlertSources:
 
 def app_for(site: Site, wired: bool = True) -> FastAPI:
     app = create_app(site.settings)
-    app.include_router(routes_alerts.api)
-    app.include_router(routes_alerts.pages)
-    if wired:
-        setattr(app.state, routes_alerts.STATE_KEY, lambda _session, _state: sources())
+    setattr(app.state, routes_alerts.STATE_KEY, (lambda _session, _state: sources()) if wired else None)
     return app
 
 

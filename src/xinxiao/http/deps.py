@@ -82,7 +82,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def current_principal(principal: Annotated[Principal, Depends(optional_principal)]) -> Principal:
-    """A signed-in principal (API: 401 problem when absent)."""
+    """A signed-in principal (API: a 403 problem when absent)."""
     if principal.is_anonymous:
         raise PermissionDenied("请先登录或提供 Bearer 令牌")
     return principal
