@@ -34,6 +34,10 @@ def _free_port() -> int:
 @pytest.fixture
 def server(site: Site) -> Iterator[str]:
     """The site served by uvicorn on a free loopback port."""
+    yield from _serve(site)
+
+
+def _serve(site: Site) -> Iterator[str]:
     port = _free_port()
     config = uvicorn.Config(create_app(site.settings), host="127.0.0.1", port=port, log_level="warning")
     instance = uvicorn.Server(config)
@@ -46,6 +50,12 @@ def server(site: Site) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     instance.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def lake_server(lake_site: Site) -> Iterator[str]:
+    """The site with a small monitoring lake, served by uvicorn."""
+    yield from _serve(lake_site)
 
 
 @pytest.fixture
@@ -135,3 +145,27 @@ def test_import_a_plan_correct_a_unit_and_report_progress(server: str, browser: 
     expect(officer.locator("#task-light")).to_have_attribute("data-light", "green")
     page.reload()
     expect(page.locator("#task-light")).to_have_attribute("data-light", "green")
+
+
+def test_monitoring_dashboard_drills_down_and_shows_a_window(lake_server: str, browser: Browser) -> None:
+    external: list[str] = []
+    page = browser.new_page(viewport={"width": 1400, "height": 1100}, locale="zh-CN")
+    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(lake_server) else None)
+    _sign_in(page, lake_server, "diqing")
+    page.goto(f"{lake_server}/monitoring?month=2024-02")
+    expect(page.locator("#synthetic-banner")).to_be_visible()
+    for chart in ("#daily-chart", "#monthly-chart", "#map"):
+        page.wait_for_selector(f"{chart}[data-ready='1'] canvas", timeout=20_000)
+    expect(page.locator("#kpis [data-indicator=payment_turnover]")).to_contain_text("同比")
+    shots = REPO / "var" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "monitoring-dashboard.png"), full_page=True)
+    page.click("#ranking >> text=香格里拉市")
+    expect(page.locator("h1")).to_contain_text("香格里拉市")
+    expect(page.locator("#breadcrumb")).to_contain_text("迪庆藏族自治州")
+    page.goto(f"{lake_server}/monitoring/windows/spring_festival/2024")
+    page.wait_for_selector("#window-chart[data-ready='1'] canvas", timeout=20_000)
+    expect(page.locator("#uplift")).to_contain_text("%")
+    page.click("#lang-switch")
+    expect(page.locator("#monitoring-nav")).to_contain_text("Data sources")
+    assert external == [], f"the browser asked for outside resources: {external}"

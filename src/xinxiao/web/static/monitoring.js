@@ -2,10 +2,16 @@
 (function () {
   "use strict";
 
+  // Tests and screenshots wait for data-ready: set it once the chart has finished drawing (animations included).
+  function ready(chart, el) {
+    chart.on("finished", function () { el.dataset.ready = "1"; });
+  }
+
   function line(id, rows, name, zoom) {
     var el = document.getElementById(id);
     if (!el) { return; }
     var chart = echarts.init(el);
+    ready(chart, el);
     chart.setOption({
       tooltip: { trigger: "axis" },
       grid: { left: 70, right: 30, top: 20, bottom: zoom ? 70 : 30 },
@@ -15,7 +21,6 @@
       series: [{ type: "line", showSymbol: false, data: rows.map(function (r) { return r.value; }),
                  itemStyle: { color: "#c51b8a" } }]
     });
-    el.dataset.ready = "1";
   }
 
   function monthly(id, rows, labels) {
@@ -28,6 +33,7 @@
       return prior ? +(((r.value / prior) - 1) * 100).toFixed(1) : null;
     });
     var chart = echarts.init(el);
+    ready(chart, el);
     chart.setOption({
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
@@ -39,7 +45,6 @@
         { name: labels.yoy, type: "line", yAxisIndex: 1, data: yoy, itemStyle: { color: "#49006a" } }
       ]
     });
-    el.dataset.ready = "1";
   }
 
   function choropleth(data) {
@@ -53,6 +58,7 @@
       var values = data.ranking.rows.map(function (r) { return { name: byCode[r.adcode] || r.name, value: r.value, adcode: r.adcode }; });
       var max = Math.max.apply(null, values.map(function (v) { return v.value || 0; }).concat([1]));
       var chart = echarts.init(el);
+      ready(chart, el);
       chart.setOption({
         tooltip: { trigger: "item", formatter: function (p) { return p.name + ": " + (p.value == null || isNaN(p.value) ? "—" : p.value.toFixed(2)); } },
         visualMap: { min: 0, max: max, left: "left", bottom: 10, calculable: true, inRange: { color: ["#fde0dd", "#fa9fb5", "#c51b8a"] } },
@@ -62,8 +68,7 @@
         var adcode = p.data && p.data.adcode;
         if (adcode) { window.location = "/monitoring?region=" + adcode + "&month=" + month + "&rank_by=" + rankBy; }
       });
-      el.dataset.ready = "1";
-    });
+      });
   }
 
   function windowCurve() {
@@ -72,6 +77,7 @@
     var data = JSON.parse(document.getElementById("window-data").textContent);
     var segments = ["last_year", "pre_window", "window"], colors = { window: "#c51b8a", pre_window: "#7a7a7a", last_year: "#49006a" };
     var chart = echarts.init(el);
+    ready(chart, el);
     chart.setOption({
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
@@ -83,7 +89,6 @@
                  data: data.daily.filter(function (r) { return r.segment === s; }).map(function (r) { return [r.period, r.value]; }) };
       })
     });
-    el.dataset.ready = "1";
   }
 
   var holder = document.getElementById("monitoring-data");
