@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from feedsupport import Registry, payment, seed_registry, write_csv
-from xinxiao.analytics import DuckDBEngine, SparkEngine, normalise_frame, stop_spark_session
+from xinxiao.analytics import DuckDBEngine, SparkEngine, normalise_frame
 from xinxiao.config import Settings
 from xinxiao.core import system_principal
 from xinxiao.monitoring import deliveries
@@ -108,10 +108,10 @@ def test_rebuild_gives_the_same_cube_under_a_new_version(
 
 @pytest.fixture(scope="module")
 def spark_engine(tmp_path_factory: pytest.TempPathFactory) -> SparkEngine:
+    """Spark in local mode; the process-wide session is left running for other modules (it ends with pytest)."""
     import pyspark  # noqa: F401  - a missing `spark` extra fails here instead of skipping
 
-    yield SparkEngine(master="local[2]", warehouse_dir=tmp_path_factory.mktemp("spark"))  # type: ignore[misc]
-    stop_spark_session()
+    return SparkEngine(master="local[2]", warehouse_dir=tmp_path_factory.mktemp("spark"))
 
 
 @pytest.mark.spark
