@@ -16,10 +16,12 @@ D = date
 def table(schema: pa.Schema, rows: list[tuple[Any, ...]]) -> pa.Table:
     """An Arrow table of ``schema`` from row tuples in column order."""
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema.names]
-    return pa.table({f.name: pa.array(list(c), type=f.type) for f, c in zip(schema, columns, strict=True)}, schema=schema)
+    arrays = {f.name: pa.array(list(c), type=f.type) for f, c in zip(schema, columns, strict=True)}
+    return pa.table(arrays, schema=schema)
 
 
-# date, region, industry, channel, night, origin_band, place, amount_fen, txn_count, payers, voucher_fen, voucher_txn_fen
+# date, region, industry, channel, night, origin_band, place,
+# amount_fen, txn_count, payers, voucher_fen, voucher_txn_fen
 PAYMENTS = [
     (D(2023, 1, 1), "533401", "5211", "offline_card", False, "local_county", "P1", 6_000, 1, 1, 0, 0),
     (D(2024, 1, 1), "533401", "5211", "offline_card", False, "local_county", "P1", 10_000, 2, 2, 0, 0),

@@ -207,6 +207,24 @@ def test_official_series_take_the_latest_vintage(session: Session, engine: DuckD
     assert list(series.frame["value"]) == [11.0, 12.0]
     assert list(series.frame["yoy_pct"]) == [6.0, 7.0]
     assert series.vintage == "发布日期 2024-05-15" and series.meta()["source"] == ["official"]
+    assert series.synthetic is False
+
+
+def test_synthetic_official_series_are_labelled(session: Session, engine: DuckDBEngine) -> None:
+    session.add(
+        Series(
+            indicator_id="retail_sales", region_adcode="533401", period_start=date(2024, 3, 1),
+            period_end=date(2024, 3, 31), period_kind="month", value=4.0, unit="亿元", yoy_pct=5.0,
+            source_id="SYNTHETIC", vintage=date(2024, 4, 15), batch="t", synthetic=True,
+        )
+    )  # fmt: skip
+    session.flush()
+    series = indicator_series(
+        session, actor=DIQING, engine=engine, cubes=None, indicator_id="retail_sales", region="533401", **Y2024
+    )
+    assert series.synthetic is True and series.meta()["synthetic"] is True
+    ranking = rank_subregions(session, actor=DIQING, engine=engine, cubes=None, indicator_id="retail_sales", **Y2024)
+    assert ranking.series.synthetic is True
 
 
 @pytest.fixture(scope="module")

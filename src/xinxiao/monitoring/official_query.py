@@ -44,6 +44,7 @@ def official_frame(
     latest = {_start(row, kind): row for row in rows}
     frame = pd.DataFrame([_row(r, indicator, kind) for r in latest.values()], columns=list(COLUMNS))
     vintage = max((r.vintage for r in latest.values()), default=None)
+    frame.attrs["synthetic"] = any(r.synthetic for r in latest.values())  # pages label synthetic figures
     return frame, f"发布日期 {vintage.isoformat()}" if vintage else "无发布数"
 
 

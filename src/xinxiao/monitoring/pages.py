@@ -13,7 +13,7 @@ from xinxiao.http import AnalyticsDep, AppState, CurrentPrincipal, PagePrincipal
 from xinxiao.http.deps import get_state
 from xinxiao.http.i18n import translate
 from xinxiao.http.templating import language
-from xinxiao.monitoring import dashboard, deliveries, effects, lake, official, service, windows
+from xinxiao.monitoring import adjusted, dashboard, deliveries, effects, lake, official, service, windows
 from xinxiao.monitoring.query import CubeSources, frame_records
 from xinxiao.reference import drillable, get_region
 
@@ -180,3 +180,34 @@ def window_page(
         "synthetic": data["synthetic"],
     }
     return render(request, "monitoring/window.html", context)
+
+
+@api.get(
+    "/indicators/{indicator_id}/adjusted", summary="An indicator's seasonally and festival-adjusted monthly series"
+)
+def adjusted_api(
+    indicator_id: str,
+    session: SessionDep,
+    actor: CurrentPrincipal,
+    engine: AnalyticsDep,
+    state: StateDep,
+    start: Annotated[date, Query(alias="from")],
+    end: Annotated[date, Query(alias="to")],
+    region: str | None = None,
+    method: adjusted.Method = "stl",
+) -> dict[str, Any]:
+    """Monthly levels with the adjusted series, seasonal and festival factors and trend, and each festival's
+    effect (log points per unit of its regressor, with standard error). `method=stl` always works; `x13` needs
+    the optional X-13ARIMA-SEATS extra (501 otherwise). At least three years of months are needed."""
+    cubes = service.cube_sources(state.settings)
+    return adjusted.adjusted_view(
+        session,
+        actor=actor,
+        engine=engine,
+        cubes=None if cubes.version == "0" else cubes,
+        indicator_id=indicator_id,
+        start=start,
+        end=end,
+        region=region,
+        method=method,
+    )

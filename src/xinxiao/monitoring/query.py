@@ -119,8 +119,9 @@ def indicator_series(
     frozen = freeze_filters(indicator, filters)
     if indicator.is_official:
         frame, vintage = official_query.official_frame(session, indicator=indicator, region=code, start=start, end=end)
+        synthetic = bool(frame.attrs.get("synthetic", False))
         return IndicatorSeries(
-            indicator, code, grain, start, end, frozen, official_query.regrain(frame, grain), vintage, False
+            indicator, code, grain, start, end, frozen, official_query.regrain(frame, grain), vintage, synthetic
         )
     sources = _require(cubes)
     frame = cube_frame(engine, sources, indicator, region=code, start=start, end=end, grain=grain, filters=frozen)
@@ -258,7 +259,8 @@ def rank_subregions(
     if indicator.is_official:
         own, vintage = official_query.official_frame(session, indicator=indicator, region=code, start=start, end=end)
         total = _official_total(own, start, end)
-        children, synthetic = _official_children(session, indicator, code, start, end), False
+        children = _official_children(session, indicator, code, start, end)
+        synthetic = bool(own.attrs.get("synthetic", False) or children.attrs.get("synthetic", False))
     else:
         sources = _require(cubes)
         total = cube_frame(engine, sources, indicator, region=code, start=start, end=end, grain="total", filters=frozen)
@@ -277,13 +279,16 @@ def _official_total(frame: pd.DataFrame, start: date, end: date) -> pd.DataFrame
 
 
 def _official_children(session: Session, indicator: Indicator, region: str, start: date, end: date) -> pd.DataFrame:
-    frames = []
+    frames, synthetic = [], False
     for child in region_tree().effective_children(region):
         frame, _ = official_query.official_frame(
             session, indicator=indicator, region=child.adcode, start=start, end=end
         )
+        synthetic = synthetic or bool(frame.attrs.get("synthetic", False))
         frames.append(_official_total(frame, start, end).assign(child=child.adcode))
-    return pd.concat(frames) if frames else pd.DataFrame(columns=["child", *COLUMNS[1:]])
+    result = pd.concat(frames) if frames else pd.DataFrame(columns=["child", *COLUMNS[1:]])
+    result.attrs["synthetic"] = synthetic
+    return result
 
 
 def _ranked(frame: pd.DataFrame, region: str) -> pd.DataFrame:
