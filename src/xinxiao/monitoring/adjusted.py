@@ -17,6 +17,7 @@ from xinxiao.analytics import AnalyticsEngine
 from xinxiao.core import InvalidInput, Principal
 from xinxiao.monitoring import official_query, query
 from xinxiao.monitoring.adjustment import Adjustment, adjust_stl
+from xinxiao.monitoring.indicators import get_indicator
 from xinxiao.monitoring.query import CubeSources
 from xinxiao.monitoring.x13 import adjust_x13
 
@@ -49,6 +50,8 @@ def adjusted_view(
     method: Method = "stl",
 ) -> dict[str, Any]:
     """The indicator's monthly levels with the adjusted series, factors and festival effects, ready to show."""
+    if get_indicator(indicator_id).percent:
+        raise InvalidInput("季节调整只适用于总量指标, 不适用于占比", field="indicator_id", value=indicator_id)
     series = query.indicator_series(
         session,
         actor=actor,
@@ -60,8 +63,6 @@ def adjusted_view(
         region=region,
         grain="month",
     )
-    if series.indicator.percent:
-        raise InvalidInput("季节调整只适用于总量指标, 不适用于占比", field="indicator_id", value=indicator_id)
     levels = monthly_levels(series.frame)
     if series.indicator.is_official:
         levels = _with_merged_jan_feb(session, series, levels)

@@ -114,7 +114,8 @@ def indicator_series(
 ) -> IndicatorSeries:
     """The indicator for ``region`` (default: the actor's scope) from ``start`` to ``end`` at ``grain``."""
     indicator = get_indicator(indicator_id)
-    code = resolve_region(actor, region)
+    # National official figures are published for everyone; every other region goes through the scope.
+    code = NATIONAL if indicator.is_official and region == NATIONAL else resolve_region(actor, region)
     _check_range(indicator, grain, start, end)
     frozen = freeze_filters(indicator, filters)
     if indicator.is_official:
