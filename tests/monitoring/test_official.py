@@ -279,6 +279,7 @@ def test_a_region_outside_the_scope_is_not_found(session: Session) -> None:
     held = {(s.indicator_id, s.region_adcode) for s in official.list_indicators_with_series(session, scope=diqing)}
     assert ("gdp", "533400") in held and ("retail_sales", "000000") in held
     assert not any(region == "420000" for _, region in held)
+    assert not any(s.synthetic for s in official.list_indicators_with_series(session, scope=diqing))
 
 
 def test_writing_needs_a_covering_scope_and_a_role(session: Session) -> None:
@@ -294,3 +295,9 @@ def test_period_bounds_reject_a_quarter_that_is_not_one() -> None:
     assert official.period_bounds("quarter", "2019-09") == (date(2019, 7, 1), date(2019, 9, 30))
     with pytest.raises(InvalidInput):
         official.period_bounds("quarter", "2019-08")
+
+
+def test_synthetic_imports_are_labelled_in_the_listing(session: Session) -> None:
+    official.import_file(session, actor=system_principal(), path=DATA / "official_gbk.csv", synthetic=True)
+    summaries = official.list_indicators_with_series(session, scope=Scope.national())
+    assert summaries and all(s.synthetic for s in summaries)

@@ -226,5 +226,8 @@ def test_alert_values_adapter(session: Session, engine: DuckDBEngine) -> None:
     assert list(level.index) == [D(2023, 1, 1), D(2024, 1, 1), D(2024, 2, 1)]
     growth = values.series("payment_turnover", "533400", "month", D(2024, 2, 29), view="yoy")
     assert growth[D(2024, 1, 1)] == pytest.approx(1400.0)
+    assert level.attrs["synthetic"] is False
     with pytest.raises(NotFound):
         values.series("payment_turnover", "420000", "month", D(2024, 2, 29))
+    synthetic = IndicatorValues(session, DIQING, engine, cubes(synthetic=True))
+    assert synthetic.series("payment_turnover", "533400", "month", D(2024, 2, 29)).attrs["synthetic"] is True

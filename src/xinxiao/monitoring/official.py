@@ -18,7 +18,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from xinxiao.core import NATIONAL, InvalidInput, NotFound, Principal, Role, Scope
@@ -71,6 +71,7 @@ class SeriesSummary:
     first_period: date
     last_period: date
     latest_vintage: date
+    synthetic: bool = False
 
 
 def import_bytes(
@@ -223,6 +224,7 @@ def list_indicators_with_series(session: Session, *, scope: Scope) -> list[Serie
             func.min(Series.period_start),
             func.max(Series.period_end),
             func.max(Series.vintage),
+            func.max(case((Series.synthetic, 1), else_=0)),
         )
         .where(or_(scope.clause(Series.region_adcode), Series.region_adcode == NATIONAL))
         .group_by(Series.indicator_id, Series.region_adcode)
@@ -230,8 +232,8 @@ def list_indicators_with_series(session: Session, *, scope: Scope) -> list[Serie
     )
     names = vocabulary().indicators
     return [
-        SeriesSummary(ind, names[ind].name_zh if ind in names else ind, reg, unit, n, first, last, vintage)
-        for ind, reg, unit, n, first, last, vintage in session.execute(query)
+        SeriesSummary(ind, names[ind].name_zh if ind in names else ind, reg, unit, n, first, last, vintage, bool(fake))
+        for ind, reg, unit, n, first, last, vintage, fake in session.execute(query)
     ]
 
 

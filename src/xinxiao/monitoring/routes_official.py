@@ -55,6 +55,7 @@ class SeriesSummaryRead(BaseModel):
     first_period: date
     last_period: date
     latest_vintage: date
+    synthetic: bool = False
 
 
 class ImportRead(BaseModel):

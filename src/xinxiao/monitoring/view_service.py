@@ -186,4 +186,6 @@ class IndicatorValues:
         )  # fmt: skip
         frame = result.series.frame
         column = "value" if view == "level" else "change"
-        return pd.Series(frame[column].to_numpy("float64"), index=list(frame["period"]), name=indicator_id)
+        values = pd.Series(frame[column].to_numpy("float64"), index=list(frame["period"]), name=indicator_id)
+        values.attrs["synthetic"] = result.series.synthetic  # alerts on synthetic data say so
+        return values
