@@ -9,9 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from xinxiao import accounts
-from xinxiao.core import Principal, system_principal
 from xinxiao.monitoring import adjusted, cli_alerts, cli_feeds, cli_indicators, cli_official, service
+from xinxiao.monitoring.cli_support import acting
 from xinxiao.runtime import Runtime
 
 app = typer.Typer(help="消费市场统计监测 — consumption market monitoring.", no_args_is_help=True)
@@ -20,14 +19,6 @@ cli_official.register(app)
 cli_indicators.register(app)
 cli_alerts.register(app, sources=service.alert_sources)
 console = Console()
-
-
-def acting(runtime: Runtime, username: str | None) -> Principal:
-    """The principal a command acts as: a named user, or the server operator (national scope)."""
-    if username is None:
-        return system_principal()
-    with runtime.sessions() as session:
-        return accounts.principal_of(accounts.get_by_username(session, username=username))
 
 
 @app.command("adjust")

@@ -11,11 +11,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from xinxiao import accounts
-from xinxiao.core import PageParams, Principal, system_principal
+from xinxiao.core import PageParams, system_principal
 from xinxiao.db import transaction
 from xinxiao.monitoring import alerts
 from xinxiao.monitoring.alert_schemas import AlertFilter
+from xinxiao.monitoring.cli_support import acting
 from xinxiao.runtime import Runtime
 
 console = Console()
@@ -35,13 +35,6 @@ def register(app: typer.Typer, *, sources: alerts.SourcesFactory | None = None) 
     app.add_typer(group, name="alerts")
 
 
-def _acting(runtime: Runtime, username: str | None) -> Principal:
-    if username is None:
-        return system_principal()
-    with runtime.sessions() as session:
-        return accounts.principal_of(accounts.get_by_username(session, username=username))
-
-
 def _run_command(sources: alerts.SourcesFactory | None) -> Callable[..., None]:
     def run(
         ctx: typer.Context,
@@ -55,7 +48,7 @@ def _run_command(sources: alerts.SourcesFactory | None) -> Callable[..., None]:
         if sources is None:
             console.print("[red]告警数据源未接入 (no indicator values / feed freshness wired)[/red]")
             raise typer.Exit(1)
-        actor = _acting(runtime, as_user)
+        actor = acting(runtime, as_user)
         day = as_of.date() if as_of else alerts.today()
         with transaction(runtime.sessions) as session:
             wired = sources(session, runtime)
@@ -92,7 +85,7 @@ def list_alerts(
 ) -> None:
     """List the alerts in the scope, newest first."""
     runtime: Runtime = ctx.obj
-    actor = _acting(runtime, as_user)
+    actor = acting(runtime, as_user)
     filters = AlertFilter.model_validate({"status": status, "state": state, "region": region})
     with runtime.sessions() as session:
         result = alerts.list_alerts(session, actor=actor, filters=filters, page=PageParams(size=1000))
@@ -111,7 +104,7 @@ def acknowledge(
 ) -> None:
     """Acknowledge an open alert with a note."""
     runtime: Runtime = ctx.obj
-    actor = _acting(runtime, as_user)
+    actor = acting(runtime, as_user)
     with transaction(runtime.sessions) as session:
         alert = alerts.acknowledge(session, actor=actor, alert_id=alert_id, note=note)
         console.print(f"alert {alert.id} acknowledged ({alert.state})")
@@ -120,7 +113,7 @@ def acknowledge(
 def list_rules(ctx: typer.Context, region: Region = None, as_user: AsUser = None) -> None:
     """List the alert rules in the scope with their parameters and versions."""
     runtime: Runtime = ctx.obj
-    actor = _acting(runtime, as_user)
+    actor = acting(runtime, as_user)
     with runtime.sessions() as session:
         rules = alerts.list_rules(session, actor=actor, region=region)
         table = Table("code", "kind", "subject", "region", "params", "on", "v", title=f"{len(rules)} rules")

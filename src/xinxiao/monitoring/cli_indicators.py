@@ -11,10 +11,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from xinxiao import accounts
-from xinxiao.core import InvalidInput, Principal, system_principal
+from xinxiao.core import InvalidInput
 from xinxiao.db import transaction
 from xinxiao.monitoring import effects, service, view_service, windows
+from xinxiao.monitoring.cli_support import acting
 from xinxiao.monitoring.indicators import list_indicators
 from xinxiao.monitoring.query import CubeSources
 from xinxiao.runtime import Runtime
@@ -39,13 +39,6 @@ def register(app: typer.Typer, *, cubes: CubesFactory = lake_cubes) -> None:
     app.command("indicators")(show_registry)
     app.command("windows")(list_windows)
     app.command("window")(_window_command(cubes))
-
-
-def _acting(runtime: Runtime, username: str | None) -> Principal:
-    if username is None:
-        return system_principal()
-    with runtime.sessions() as session:
-        return accounts.principal_of(accounts.get_by_username(session, username=username))
 
 
 def parse_filters(items: list[str]) -> dict[str, list[str]]:
@@ -78,7 +71,7 @@ def _show_command(cubes: CubesFactory) -> Callable[..., None]:
     ) -> None:
         """Show an indicator for a region and period, optionally as a derived view."""
         runtime: Runtime = ctx.obj
-        actor = _acting(runtime, as_user)
+        actor = acting(runtime, as_user)
         with runtime.sessions() as session:
             result = view_service.indicator_view(
                 session, actor=actor, engine=runtime.analytics, cubes=cubes(runtime), indicator_id=indicator,
@@ -136,7 +129,7 @@ def list_windows(
 ) -> None:
     """List the windows that concern your region; ``--seed YEAR`` first writes them from windows.yaml."""
     runtime: Runtime = ctx.obj
-    actor = _acting(runtime, as_user)
+    actor = acting(runtime, as_user)
     with transaction(runtime.sessions) as session:
         if seed:
             report = windows.seed_windows(session, actor=actor, years=seed)
@@ -166,7 +159,7 @@ def _window_command(cubes: CubesFactory) -> Callable[..., None]:
     ) -> None:
         """Analyse a window: turnover, count, night and non-local share, uplift with a 90 % interval."""
         runtime: Runtime = ctx.obj
-        actor = _acting(runtime, as_user)
+        actor = acting(runtime, as_user)
         with runtime.sessions() as session:
             effect = effects.window_effect(
                 session, actor=actor, engine=runtime.analytics, cubes=cubes(runtime), code=code, year=year,

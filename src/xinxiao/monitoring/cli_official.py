@@ -10,10 +10,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from xinxiao import accounts
-from xinxiao.core import Principal, XinxiaoError, system_principal
+from xinxiao.core import XinxiaoError
 from xinxiao.db import transaction
 from xinxiao.monitoring import official
+from xinxiao.monitoring.cli_support import acting
 from xinxiao.monitoring.models import Series
 from xinxiao.runtime import Runtime
 
@@ -35,13 +35,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(group, name="official")
 
 
-def _acting(runtime: Runtime, username: str | None) -> Principal:
-    if username is None:
-        return system_principal()
-    with runtime.sessions() as session:
-        return accounts.principal_of(accounts.get_by_username(session, username=username))
-
-
 def import_files(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False)],
@@ -51,7 +44,7 @@ def import_files(
 ) -> None:
     """Import CSV (UTF-8 or GBK) or XLSX files of official figures; each file imports whole or not at all."""
     runtime: Runtime = ctx.obj
-    actor = _acting(runtime, as_user)
+    actor = acting(runtime, as_user)
     failed = False
     for path in files:
         try:
@@ -107,7 +100,7 @@ def list_series(
 ) -> None:
     """Each period's figure as known on a date (latest vintage; later releases are invisible)."""
     runtime: Runtime = ctx.obj
-    actor = _acting(runtime, as_user)
+    actor = acting(runtime, as_user)
     day: date | None = as_of.date() if as_of else None
     with runtime.sessions() as session:
         rows = official.latest(
@@ -126,7 +119,7 @@ def history(
 ) -> None:
     """Every vintage of one period's figure, oldest first (revisions)."""
     runtime: Runtime = ctx.obj
-    actor = _acting(runtime, as_user)
+    actor = acting(runtime, as_user)
     start, end = official.period_bounds(kind, period)
     with runtime.sessions() as session:
         rows = official.revisions(
@@ -144,7 +137,7 @@ def history(
 def load_reference(ctx: typer.Context, as_user: AsUser = None) -> None:
     """Load the real national series shipped with Xinxiao (and derive the months their YTD levels give)."""
     runtime: Runtime = ctx.obj
-    actor = _acting(runtime, as_user)
+    actor = acting(runtime, as_user)
     with transaction(runtime.sessions) as session:
         loaded = official.load_national_reference(session, actor=actor)
     table = Table("file", "layout", "figures", "新增", "已存在", title="官方统计参考数据 (reference series)")
