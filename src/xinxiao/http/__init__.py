@@ -10,7 +10,7 @@ from xinxiao.http.deps import (
     SettingsDep,
     check_csrf,
 )
-from xinxiao.http.templating import render, scope_context
+from xinxiao.http.templating import region_breadcrumb, render, scope_context
 
 __all__ = [
     "AnalyticsDep",
@@ -21,6 +21,7 @@ __all__ = [
     "SessionDep",
     "SettingsDep",
     "check_csrf",
+    "region_breadcrumb",
     "render",
     "scope_context",
 ]

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from sqlalchemy.orm import Session
 
-from xinxiao.core import Principal
+from xinxiao.core import NATIONAL, Principal, Scope
 from xinxiao.http.deps import csrf_token
 from xinxiao.http.i18n import pick_language, translate
 from xinxiao.reference import get_region
@@ -58,3 +58,10 @@ def scope_context(session: Session, actor: Principal) -> dict[str, object]:
     """What every signed-in page shows in its header: the principal and the name of their region."""
     name = get_region(session, adcode=actor.scope.adcode).name if actor.scope.prefix else "全国"
     return {"principal": actor, "scope_name": name}
+
+
+def region_breadcrumb(session: Session, actor: Principal, node: str) -> list[tuple[str, str]]:
+    """(adcode, name) of the province, prefecture and county down to ``node`` that lie inside the scope."""
+    codes = dict.fromkeys((node[:2] + "0000", node[:4] + "00", node))
+    inside = [c for c in codes if c != NATIONAL and actor.scope.contains(Scope(c))]
+    return [(c, get_region(session, adcode=c).name) for c in inside]

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from xinxiao.core import PageParams, Principal, Scope
-from xinxiao.http import AnalyticsDep, PagePrincipal, SessionDep, check_csrf, render, scope_context
+from xinxiao.core import PageParams, Principal
+from xinxiao.http import AnalyticsDep, PagePrincipal, SessionDep, check_csrf, region_breadcrumb, render, scope_context
 from xinxiao.http.i18n import translate
 from xinxiao.http.templating import language
 from xinxiao.merchants import service, stats
@@ -91,7 +91,7 @@ def stats_page(
     context = _common(session, actor) | {
         "node": node,
         "node_region": get_region(session, adcode=node) if node != "000000" else None,
-        "breadcrumb": _breadcrumb(session, actor, node),
+        "breadcrumb": region_breadcrumb(session, actor, node),
         "by": by,
         "new_above_quota": stats.new_above_quota(session, actor=actor, engine=engine, region=region),
         "map_available": drillable(node),
@@ -103,12 +103,6 @@ def stats_page(
         "labels": {k: translate(f"stats.{k}", language(request)) for k in ("merchants", "digital_rate")},
     }
     return render(request, "merchants/stats.html", context)
-
-
-def _breadcrumb(session: SessionDep, actor: Principal, node: str) -> list[tuple[str, str]]:
-    codes = dict.fromkeys((node[:2] + "0000", node[:4] + "00", node))
-    inside = [c for c in codes if c != "000000" and actor.scope.contains(Scope(c))]
-    return [(c, get_region(session, adcode=c).name) for c in inside]
 
 
 @router.get("/{merchant_id}", response_class=HTMLResponse)

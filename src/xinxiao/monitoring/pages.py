@@ -8,8 +8,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from xinxiao.core import InvalidInput, NotFound, Principal, Scope
-from xinxiao.http import AnalyticsDep, AppState, CurrentPrincipal, PagePrincipal, SessionDep, render, scope_context
+from xinxiao.core import InvalidInput, NotFound, Principal
+from xinxiao.http import (
+    AnalyticsDep,
+    AppState,
+    CurrentPrincipal,
+    PagePrincipal,
+    SessionDep,
+    region_breadcrumb,
+    render,
+    scope_context,
+)
 from xinxiao.http.deps import get_state
 from xinxiao.http.i18n import translate
 from xinxiao.http.templating import language
@@ -108,7 +117,7 @@ def dashboard_page(
         "d": result,
         "data": data,
         "node_name": _name(session, result.region),
-        "breadcrumb": _breadcrumb(session, actor, result.region),
+        "breadcrumb": region_breadcrumb(session, actor, result.region),
         "map_available": drillable(result.region),
         "rank_ids": dashboard.RANK_IDS,
         "rank_by": rank_by,
@@ -124,12 +133,6 @@ def _common(session: SessionDep, actor: Principal, state: AppState) -> dict[str,
 
 def _name(session: SessionDep, adcode: str) -> str:
     return "全国" if adcode == "000000" else get_region(session, adcode=adcode).name
-
-
-def _breadcrumb(session: SessionDep, actor: Principal, node: str) -> list[tuple[str, str]]:
-    codes = dict.fromkeys((node[:2] + "0000", node[:4] + "00", node))
-    inside = [c for c in codes if c != "000000" and actor.scope.contains(Scope(c))]
-    return [(c, get_region(session, adcode=c).name) for c in inside]
 
 
 @router.get("/sources", response_class=HTMLResponse)
