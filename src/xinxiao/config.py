@@ -64,6 +64,15 @@ class Settings(BaseSettings):
         "06:00",
         description="End of the night-economy window (local time, HH:MM); may cross midnight.",
     )
+    duckdb_memory_limit: str = Field(
+        "3GB",
+        description="Memory budget of a DuckDB job such as a feed ingest (beyond it DuckDB spills to VAR_DIR/tmp).",
+    )
+    duckdb_threads: int = Field(
+        0,
+        ge=0,
+        description="Threads a DuckDB job such as a feed ingest may use; 0 means all cores.",
+    )
     default_language: Literal["zh", "en"] = Field(
         "zh",
         description="Language of pages when the visitor has not chosen one.",

@@ -1,7 +1,9 @@
 """The daily cubes, each defined once as an ibis expression over the lake rows, run on DuckDB or Spark.
 
 Measures are integer sums and exact distinct counts, so both engines give identical cubes. Distinct
-payers are not additive: a date's cube is always recomputed from all lake rows of that date.
+payers are not additive: a date's cube is always recomputed from all lake rows of that date. Rows are
+at date grain and stored one file per month (``cube/<kind>/month=YYYY-MM/``), so a three-year query
+opens about 36 files per cube instead of 1,100.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from xinxiao.analytics import AnalyticsEngine, TableSource
-from xinxiao.monitoring.lake import fsync_file
+from xinxiao.monitoring.lake import Manifest, fsync_file, retire
 from xinxiao.monitoring.schema import CUBE_SCHEMAS, FeedKind
 
 PAYMENTS_DIMS = ("date", "region_adcode", "industry_code", "channel", "night", "origin_band", "place_code")
@@ -78,14 +80,46 @@ def build_cube(engine: AnalyticsEngine, kind: FeedKind, rows: TableSource) -> pa
     return result.select(CUBE_SCHEMAS[kind].names).cast(CUBE_SCHEMAS[kind])
 
 
-def write_cube(cube: pa.Table, kind: FeedKind, root: Path, version: int, dates: list[date]) -> dict[str, str]:
-    """Write one cube file per date (an empty date gets an empty file); returns date -> path relative to root."""
-    written: dict[str, str] = {}
-    for day in dates:
-        rel = f"cube/{kind}/date={day.isoformat()}/part-v{version}.parquet"
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(cube.filter(pc.equal(cube["date"], pa.scalar(day, pa.date32()))), target)
-        fsync_file(target)
-        written[day.isoformat()] = rel
-    return written
+DIMS: dict[FeedKind, tuple[str, ...]] = {"payments": PAYMENTS_DIMS, "orders": ORDERS_DIMS, "footfall": FOOTFALL_DIMS}
+
+
+def by_month(dates: list[date]) -> dict[str, list[date]]:
+    """Dates grouped by their month (``YYYY-MM``), in order.
+
+    >>> by_month([date(2024, 2, 10), date(2024, 3, 1), date(2024, 2, 11)])
+    {'2024-02': [datetime.date(2024, 2, 10), datetime.date(2024, 2, 11)], '2024-03': [datetime.date(2024, 3, 1)]}
+    """
+    months: dict[str, list[date]] = {}
+    for day in sorted(dates):
+        months.setdefault(day.isoformat()[:7], []).append(day)
+    return months
+
+
+def month_path(kind: FeedKind, month: str, version: int) -> str:
+    """Where the cube file of a month is written by commit ``version`` (relative to the lake root)."""
+    return f"cube/{kind}/month={month}/part-v{version}.parquet"
+
+
+def write_month(
+    manifest: Manifest, root: Path, kind: FeedKind, month: str, days: list[date], rows: pa.Table, version: int
+) -> None:
+    """Rewrite the cube file of ``month``: its earlier rows of the other dates plus ``rows``, the recomputed ``days``.
+
+    The new file is fsynced; the manifest (not yet committed) points the month at it and retires the
+    month's previous file (or, in a lake written before month files, the month's date files).
+    """
+    cubes = manifest.cubes.setdefault(kind, {})
+    old = sorted(key for key in cubes if key[:7] == month)
+    schema = CUBE_SCHEMAS[kind]
+    touched = pa.array(days, pa.date32())
+    kept = [pq.read_table(root / cubes[key], schema=schema) for key in old]
+    parts = [t.filter(pc.invert(pc.is_in(t["date"], value_set=touched))) for t in kept]
+    table = pa.concat_tables([*parts, rows.select(schema.names).cast(schema)])
+    table = table.sort_by([(name, "ascending") for name in DIMS[kind]])
+    rel = month_path(kind, month, version)
+    target = root / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, target)
+    fsync_file(target)
+    retire(manifest, [cubes.pop(key) for key in old])
+    cubes[month] = rel

@@ -83,8 +83,10 @@ def _yuan_to_fen(column: str) -> str:
 
 
 def _required(column: str, label: str, raw: str | None = None) -> Check:
+    # CASE, not AND: the raw value is cast to text only for the rare rows whose parsed value is missing.
     raw = raw or column
-    return Check(raw, f"{column} IS NULL AND NULLIF(trim(CAST(raw_{raw} AS VARCHAR)), '') IS NULL", f"缺少{label}")
+    bad = f"CASE WHEN {column} IS NULL THEN NULLIF(trim(CAST(raw_{raw} AS VARCHAR)), '') IS NULL ELSE false END"
+    return Check(raw, bad, f"缺少{label}")
 
 
 def _parsable(column: str, label: str, raw: str | None = None) -> Check:
@@ -149,8 +151,8 @@ def payments_spec(rules: FeedRules, now: datetime) -> FeedSpec:
             ),
             Check(
                 "voucher_amount",
-                "raw_voucher_amount IS NOT NULL AND NULLIF(trim(CAST(raw_voucher_amount AS VARCHAR)), '') IS NOT NULL "
-                "AND TRY_CAST(raw_voucher_amount AS DECIMAL(18, 2)) IS NULL",
+                "CASE WHEN raw_voucher_amount IS NULL OR TRY_CAST(raw_voucher_amount AS DECIMAL(18, 2)) IS NOT NULL "
+                "THEN false ELSE NULLIF(trim(CAST(raw_voucher_amount AS VARCHAR)), '') IS NOT NULL END",
                 "消费券金额无法解析",
             ),
             Check("voucher_amount", "voucher_fen < 0 OR voucher_fen > amount_fen", "消费券金额必须在 0 与交易金额之间"),
@@ -199,7 +201,8 @@ def orders_spec(rules: FeedRules, now: datetime) -> FeedSpec:
             _required("platform", "平台"),
             Check(
                 "physical",
-                "physical IS NULL AND NULLIF(trim(CAST(raw_physical AS VARCHAR)), '') IS NOT NULL",
+                "CASE WHEN physical IS NULL THEN NULLIF(trim(CAST(raw_physical AS VARCHAR)), '') IS NOT NULL "
+                "ELSE false END",
                 "实物商品标志无法解析",
             ),
         ),
@@ -356,10 +359,11 @@ def check_columns(kind: FeedKind, columns: list[str], filename: str) -> None:
 
 
 def create_checked(con: duckdb.DuckDBPyConnection, spec: FeedSpec, columns: list[str]) -> None:
-    """Create the table ``checked`` from ``src``: typed lake columns, ``date``, hashes, ``error`` and ``bad_value``.
+    """Create the view ``checked`` over ``src``: typed lake columns, date, key hash, ``error`` and ``bad_value``.
 
-    The file is parsed and checked once, into a DuckDB temporary table (spilled to the temp directory
-    beyond the memory limit); every later step reads that table instead of parsing again.
+    A view, not a table: DuckDB computes only the columns a query asks for, so a pass that needs the
+    keys parses only the keys, and nothing the size of the file is materialised (a temporary table of
+    every row costs more than parsing twice).
     """
     raws = [f.name for f in FEED_SCHEMAS[spec.kind]]
     raw_select = ", ".join(f'r."{name}" AS raw_{name}' for name in raws)
@@ -369,11 +373,10 @@ def create_checked(con: duckdb.DuckDBPyConnection, spec: FeedSpec, columns: list
     error = " ".join(f"WHEN {c.bad} THEN '{c.field}|{c.reason}'" for c in spec.checks)
     con.execute(f"CREATE OR REPLACE TEMP VIEW parsed_checked AS SELECT *, CASE {error} END AS error FROM parsed")
     bad = " ".join(f"WHEN '{name}' THEN CAST(raw_{name} AS VARCHAR)" for name in raws)
-    key, content = ", ".join(spec.key), ", ".join(spec.content)
+    key = ", ".join(spec.key)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE checked AS SELECT _line, {', '.join(spec.parsed)}, "
-        f"CAST({spec.time_column} AS DATE) AS date, hash(CAST({spec.time_column} AS DATE), {key}) AS key_hash, "
-        f"hash({content}) AS content_hash, error, "
+        f"CREATE OR REPLACE TEMP VIEW checked AS SELECT _line, {', '.join(spec.parsed)}, "
+        f"CAST({spec.time_column} AS DATE) AS date, hash(CAST({spec.time_column} AS DATE), {key}) AS key_hash, error, "
         f"CASE WHEN error IS NOT NULL THEN CASE split_part(error, '|', 1) {bad} END END AS bad_value "
         "FROM parsed_checked"
     )

@@ -1,9 +1,12 @@
 """The ingest pipeline: a delivered file → validated, de-duplicated, enriched lake rows → cube, one commit.
 
-Everything runs in DuckDB over the file (SQL over Arrow/Parquet, no per-row Python). For a clean file
-into new dates the source is read twice (statistics, then the enriched write) and the written rows once
-(the cube). Extra passes run only when needed: rejects, in-file duplicates, ids already in the lake on
-the dates the file touches, unknown merchants or places.
+Everything runs in DuckDB over the file (SQL over Arrow/Parquet, no per-row Python) through the view
+``checked``, never a temporary table of every row (materialising costs more than parsing again). For a
+clean file the source is read twice: the keys (row count, dates, ids seen twice), then one
+``COPY … PARTITION_BY (date)`` that parses, checks, enriches and writes. The cube is then built from
+the written files (cheap to read back) on the analytics engine, so it stays defined once. Extra
+passes run only when needed: ids seen twice or already in the lake on the dates the file touches,
+rows that were neither written nor dropped (rejects, unknown merchants or places).
 """
 
 from __future__ import annotations
@@ -23,10 +26,10 @@ import pyarrow as pa
 from xinxiao.analytics import AnalyticsEngine, DuckDBEngine, ParquetFiles
 from xinxiao.config import Settings
 from xinxiao.core import utcnow
-from xinxiao.monitoring.cube import build_cube, write_cube
+from xinxiao.monitoring.cube import build_cube, by_month, write_month
 from xinxiao.monitoring.enrich import joined_origin_band_sql, night_sql, origin_table
 from xinxiao.monitoring.feeds import FeedSpec, check_columns, create_checked, open_source, quote
-from xinxiao.monitoring.lake import LAKE_SCHEMAS, Manifest, commit, fsync_file, retire
+from xinxiao.monitoring.lake import LAKE_SCHEMAS, Manifest, commit, fsync_file
 from xinxiao.monitoring.schema import FeedKind
 
 Progress = Callable[[str], None]
@@ -34,6 +37,8 @@ before_commit: Callable[[], None] | None = None
 """Test hook: called after every new file is written and before the manifest is replaced."""
 
 REJECT_SAMPLE = 100
+LAKE_COMPRESSION = "lz4"  # measured faster to write than snappy or zstd; DuckDB and Spark read it
+CUBE_BATCH_DATES = 7  # dates per cube query: a distinct count over fewer rows stays in cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +50,18 @@ class IngestOptions:
     memory_limit: str = "3GB"
     threads: int | None = None
     temp_dir: Path | None = None
+    compression: str = LAKE_COMPRESSION
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IngestOptions:
-        """Options from ``settings`` (DuckDB spills to ``VAR_DIR/tmp``)."""
-        return cls(settings.night_start, settings.night_end, temp_dir=settings.var_dir / "tmp")
+        """Options from ``settings`` (DuckDB spills to ``VAR_DIR/tmp``; 0 threads means all cores)."""
+        return cls(
+            settings.night_start,
+            settings.night_end,
+            memory_limit=settings.duckdb_memory_limit,
+            threads=settings.duckdb_threads or None,
+            temp_dir=settings.var_dir / "tmp",
+        )
 
     def duckdb_config(self) -> dict[str, str]:
         """DuckDB connection settings: memory budget, threads, spill directory, no order preservation."""
@@ -157,51 +169,55 @@ class Pipeline:
             create_checked(con, self.spec, self.staged.source["columns"])
             con.register("dim", self.dimension)
             con.register("origins", origin_table())
-            self._statistics(con)
             self.progress("dedupe")
             self._deduplicate(con)
-            self._quarantine(con)
             self.progress("write")
             self._write_rows(con)
+            if self._unaccounted():  # only then is the file parsed again, for rejects and unknown merchants
+                self._collect_rejects(con)
+            if self.staged.unknown or self.staged.conflicts:
+                self.progress("quarantine")
+                self._quarantine(con)
         finally:
             con.close()
         return self.staged
 
-    def _statistics(self, con: duckdb.DuckDBPyConnection) -> None:
-        con.execute(
-            "CREATE TEMP TABLE stats AS SELECT GROUPING(date) AS gd, GROUPING(key_hash) AS gk, "
-            "GROUPING(lookup) AS gl, ok, date, key_hash, lookup, count(*) AS n "
-            f"FROM (SELECT error IS NULL AS ok, date, key_hash, {self.spec.lookup} AS lookup FROM checked) "
-            "GROUP BY GROUPING SETS ((ok), (ok, date), (ok, key_hash), (ok, lookup)) "
-            "HAVING GROUPING(key_hash) = 1 OR (ok AND count(*) > 1)"
-        )
-        totals = dict(con.execute("SELECT ok, n FROM stats WHERE gd = 1 AND gk = 1 AND gl = 1").fetchall())
-        self.staged.rows_read = int(sum(totals.values()))
-        self.staged.rejected = int(totals.get(False, 0))
-        if self.staged.rejected:
-            self._collect_rejects(con)
+    def _unaccounted(self) -> int:
+        """Rows neither written nor dropped as duplicates or conflicts: rejected, or of unknown merchants."""
+        staged = self.staged
+        return staged.rows_read - staged.accepted - staged.duplicates - staged.conflicts
 
     def _collect_rejects(self, con: duckdb.DuckDBPyConnection) -> None:
         rejects = con.execute(
             "SELECT _line AS line, split_part(error, '|', 1) AS field, split_part(error, '|', 2) AS reason, "
             "bad_value AS value FROM checked WHERE error IS NOT NULL ORDER BY _line"
         ).to_arrow_table()
-        self.staged.rejects_table = rejects
-        self.staged.rejects = rejects.slice(0, REJECT_SAMPLE).to_pylist()
+        self.staged.rejected = rejects.num_rows
+        self.staged.unknown = self._unaccounted() - rejects.num_rows
+        if rejects.num_rows:
+            self.staged.rejects_table = rejects
+            self.staged.rejects = rejects.slice(0, REJECT_SAMPLE).to_pylist()
 
     def _deduplicate(self, con: duckdb.DuckDBPyConnection) -> None:
+        # One pass over the keys only: the row count, the dates, and the key hashes seen more than once.
+        con.execute(
+            "CREATE TEMP TABLE keys AS SELECT GROUPING(key_hash) AS gk, date, key_hash, count(*) AS n "
+            "FROM (SELECT date, key_hash FROM checked) GROUP BY GROUPING SETS ((date), (key_hash)) "
+            "HAVING GROUPING(key_hash) = 1 OR count(*) > 1"
+        )
+        (rows,) = con.execute("SELECT coalesce(sum(n), 0) FROM keys WHERE gk = 1").fetchone() or (0,)
+        self.staged.rows_read = int(rows)
         con.execute("CREATE TEMP TABLE dropped (_line BIGINT, status VARCHAR)")
-        key = ", ".join(self.spec.key)
-        if con.execute("SELECT count(*) FROM stats WHERE gk = 0 AND ok").fetchone() != (0,):
+        key, content = ", ".join(self.spec.key), ", ".join(self.spec.content)
+        if con.execute("SELECT count(*) FROM keys WHERE gk = 0").fetchone() != (0,):
             con.execute(
                 "INSERT INTO dropped SELECT _line, CASE WHEN content_hash = first THEN 'duplicate' ELSE 'conflict' END "
                 "FROM (SELECT _line, content_hash, first_value(content_hash) OVER w AS first, "
-                "row_number() OVER w AS rn "
-                "FROM checked WHERE error IS NULL AND key_hash IN (SELECT key_hash FROM stats WHERE gk = 0 AND ok) "
+                f"row_number() OVER w AS rn FROM (SELECT *, hash({content}) AS content_hash FROM checked "
+                "WHERE error IS NULL AND key_hash IN (SELECT key_hash FROM keys WHERE gk = 0)) "
                 f"WINDOW w AS (PARTITION BY date, {key} ORDER BY _line)) WHERE rn > 1"
             )
-        dates = [r[0] for r in con.execute("SELECT date FROM stats WHERE gd = 0 AND ok ORDER BY date").fetchall()]
-        self.staged.dates = dates
+        dates = [r[0] for r in con.execute("SELECT date FROM keys WHERE gk = 1 AND date IS NOT NULL").fetchall()]
         old = self._old_files(dates)
         if old:
             self._against_lake(con, old, key)
@@ -219,19 +235,12 @@ class Pipeline:
         files = ", ".join(quote(f) for f in old)
         con.execute(
             "INSERT INTO dropped SELECT c._line, CASE WHEN c.content_hash = o.content_hash THEN 'duplicate' "
-            "ELSE 'conflict' END FROM checked c "
-            f"JOIN (SELECT date, {key}, hash({content}) AS content_hash FROM read_parquet([{files}])) o "
-            f"USING (date, {key}) WHERE c.error IS NULL AND c._line NOT IN (SELECT _line FROM dropped)"
+            f"ELSE 'conflict' END FROM (SELECT _line, date, {key}, hash({content}) AS content_hash FROM checked "
+            f"WHERE error IS NULL) c JOIN (SELECT date, {key}, hash({content}) AS content_hash "
+            f"FROM read_parquet([{files}])) o USING (date, {key}) WHERE c._line NOT IN (SELECT _line FROM dropped)"
         )
 
     def _quarantine(self, con: duckdb.DuckDBPyConnection) -> None:
-        con.execute(
-            "CREATE TEMP TABLE unknown AS SELECT lookup FROM stats WHERE gl = 0 AND ok AND lookup IS NOT NULL "
-            "AND lookup NOT IN (SELECT lookup_key FROM dim)"
-        )
-        has_unknown = con.execute("SELECT count(*) FROM unknown").fetchone() != (0,)
-        if not (has_unknown or self.staged.conflicts):
-            return
         reason = self.spec.lookup_reason.replace("'", "''")
         columns = ", ".join(f"c.{name}" for name in self.spec.parsed)
         query = (
@@ -239,12 +248,11 @@ class Pipeline:
             "CASE WHEN d.status = 'conflict' THEN 'conflict: 该编号此前已交付且内容不同 (以首次交付为准)' "
             f"ELSE '{reason}' END AS reason FROM checked c LEFT JOIN dropped d USING (_line) "
             f"WHERE c.error IS NULL AND (d.status = 'conflict' OR (d._line IS NULL AND c.{self.spec.lookup} "
-            "IN (SELECT lookup FROM unknown))) ORDER BY c._line"
+            "NOT IN (SELECT lookup_key FROM dim WHERE lookup_key IS NOT NULL))) ORDER BY c._line"
         )
         rel = f"_quarantine/{self.spec.kind}/delivery-{self.delivery_id}.parquet"
         target = self.staging / "quarantine.parquet"
-        (rows,) = con.execute(f"COPY ({query}) TO {quote(target)} (FORMAT parquet)").fetchone() or (0,)
-        self.staged.unknown = int(rows) - self.staged.conflicts
+        con.execute(f"COPY ({query}) TO {quote(target)} (FORMAT parquet)")
         self._move(target, rel)
         self.staged.quarantine = rel
 
@@ -257,8 +265,8 @@ class Pipeline:
         result = con.execute(
             f"COPY (SELECT {select} FROM checked c JOIN dim d ON c.{self.spec.lookup} = d.lookup_key {origins} "
             f"WHERE {where}) "
-            f"TO {quote(out)} (FORMAT parquet, PARTITION_BY (date), WRITE_PARTITION_COLUMNS true, "
-            f"FILENAME_PATTERN 'part-{self.delivery_id}-{{i}}', RETURN_FILES true)"
+            f"TO {quote(out)} (FORMAT parquet, COMPRESSION {self.options.compression}, PARTITION_BY (date), "
+            f"WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-{self.delivery_id}-{{i}}', RETURN_FILES true)"
         ).fetchone()
         rows, files = result if result else (0, [])
         self.staged.accepted = int(rows)
@@ -308,17 +316,19 @@ def write_cube_for(
     version: int,
     options: IngestOptions,
 ) -> None:
-    """Recompute the cube of ``dates`` from the manifest's lake rows into new files, retiring the old ones."""
+    """Recompute the cube of ``dates`` from the manifest's lake rows and rewrite each touched month's file."""
     by_date = manifest.feeds.get(kind, {})
-    files = [root / f for d in dates for f in by_date.get(d.isoformat(), [])]
     own = engine is None
     runner = engine or DuckDBEngine(config=options.duckdb_config())
     try:
-        cube = build_cube(runner, kind, ParquetFiles(files, LAKE_SCHEMAS[kind]))
+        for month, days in by_month(dates).items():
+            parts = []
+            for first in range(0, len(days), CUBE_BATCH_DATES):
+                files = [
+                    root / f for d in days[first : first + CUBE_BATCH_DATES] for f in by_date.get(d.isoformat(), [])
+                ]
+                parts.append(build_cube(runner, kind, ParquetFiles(files, LAKE_SCHEMAS[kind])))
+            write_month(manifest, root, kind, month, days, pa.concat_tables(parts), version)
     finally:
         if own and isinstance(runner, DuckDBEngine):
             runner.close()
-    written = write_cube(cube, kind, root, version, dates)
-    cubes = manifest.cubes.setdefault(kind, {})
-    retire(manifest, [cubes[d] for d in written if d in cubes])
-    cubes.update(written)

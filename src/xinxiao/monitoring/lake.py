@@ -5,7 +5,7 @@ Layout under the lake root::
     _manifest.json                                   the committed state (replaced atomically)
     .lock                                            held by the one writer (fcntl)
     feeds/<kind>/date=YYYY-MM-DD/part-<delivery>-<n>.parquet
-    cube/<kind>/date=YYYY-MM-DD/part-v<version>.parquet
+    cube/<kind>/month=YYYY-MM/part-v<version>.parquet   the cube rows (date grain) of one month
     _quarantine/<kind>/delivery-<id>.parquet
     _staging/<token>/                                a writer's scratch space
 
@@ -79,7 +79,7 @@ class Manifest:
     version: int = 0
     committed_at: str | None = None
     feeds: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # kind -> date -> files
-    cubes: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> date -> file
+    cubes: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> month (YYYY-MM) -> file
     quarantine: list[str] = field(default_factory=list)
     deliveries: dict[str, dict[str, Any]] = field(default_factory=dict)  # delivery id -> what it committed
     retired: list[dict[str, str]] = field(default_factory=list)  # {"path", "at"}: superseded, not yet deleted
@@ -93,7 +93,7 @@ class Manifest:
     def to_json(self) -> dict[str, Any]:
         """The manifest as stored."""
         return {
-            "format": 1,
+            "format": 2,  # 2: cube files per month (1: per date; still readable, rewritten month by month)
             "version": self.version,
             "committed_at": self.committed_at,
             "feeds": self.feeds,
@@ -251,7 +251,7 @@ class Lake:
         return ParquetFiles(files, LAKE_SCHEMAS[kind])
 
     def cube_source(self, kind: FeedKind, snapshot: Manifest | None = None) -> ParquetFiles:
-        """The daily cube of ``kind`` (schema ``CUBE_SCHEMAS[kind]``) as an analytics table source."""
+        """The daily cube of ``kind`` (``CUBE_SCHEMAS[kind]``, one file per month) as an analytics table source."""
         manifest = snapshot or self.snapshot()
         cubes = manifest.cubes.get(kind, {})
         return ParquetFiles([self.root / cubes[d] for d in sorted(cubes)], CUBE_SCHEMAS[kind])
