@@ -90,6 +90,33 @@ def test_an_id_redelivered_with_other_content_is_a_quarantined_conflict(
     assert all(r["reason"].startswith("conflict") for r in quarantine)
 
 
+def test_rejects_unknown_merchants_duplicates_and_conflicts_in_one_file_all_add_up(
+    sessions: sessionmaker[Session], settings: Settings, registry: Registry, tmp_path: Path
+) -> None:
+    ingest(
+        sessions, settings, write_csv(tmp_path / "a.csv", [payment("t1", "2024-02-10 12:00:00", "10", registry.deqin)])
+    )
+    rows = [
+        payment("t1", "2024-02-10 12:00:00", "10", registry.deqin),  # line 2: already in the lake, equal
+        payment("t2", "2024-02-10 12:00:00", "-1", registry.deqin),  # line 3: rejected (amount)
+        payment("t3", "2024-02-10 12:00:00", "10", "91533401MA0000000X"),  # line 4: unknown merchant
+        payment("t4", "2024-02-10 12:00:00", "10", registry.deqin),  # line 5: new
+        payment("t4", "2024-02-10 12:00:00", "11", registry.deqin),  # line 6: conflicts within the file
+        payment("t5", "2024-02-10 12:00:00", "10", "91533401MA0000000X"),  # line 7: unknown merchant
+        payment("t5", "2024-02-10 12:00:00", "10", "91533401MA0000000X"),  # line 8: its exact duplicate
+    ]
+    delivery = ingest(sessions, settings, write_csv(tmp_path / "b.csv", rows))
+    assert counts(delivery) == (7, 1, 2, 3, 1)  # read = accepted + duplicates + quarantined + rejected
+    assert [(r["line"], r["field"]) for r in delivery.report["rejects"]] == [(3, "amount")]  # type: ignore[index]
+    quarantine = pq.read_table(settings.resolved_lake_dir / delivery.report["quarantine"]).to_pylist()  # type: ignore[index]
+    assert [(r["line"], r["reason"].split(":")[0]) for r in quarantine] == [
+        (4, "unknown_merchant"),
+        (6, "conflict"),
+        (7, "unknown_merchant"),
+    ]
+    assert totals(settings) == {"amount": 2000, "txns": 2}
+
+
 def test_the_same_id_on_another_date_is_another_payment(
     sessions: sessionmaker[Session], settings: Settings, registry: Registry, tmp_path: Path
 ) -> None:
