@@ -11,9 +11,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from xinxiao import accounts
-from xinxiao.core import Principal, system_principal
+from xinxiao.core import system_principal
 from xinxiao.monitoring import deliveries
+from xinxiao.monitoring.cli_support import acting
 from xinxiao.monitoring.models import Delivery
 from xinxiao.monitoring.schema import FEED_KINDS, FeedKind
 from xinxiao.runtime import Runtime
@@ -21,13 +21,6 @@ from xinxiao.runtime import Runtime
 console = Console()
 STAGES = ("validate", "dedupe", "write", "cube", "commit")
 AsUser = Annotated[str | None, typer.Option("--as", help="act as this user (their region scope applies)")]
-
-
-def _actor(runtime: Runtime, username: str | None) -> Principal:
-    if username is None:
-        return system_principal()
-    with runtime.sessions() as session:
-        return accounts.principal_of(accounts.get_by_username(session, username=username))
 
 
 def _kind(value: str) -> FeedKind:
@@ -45,7 +38,7 @@ def ingest(
 ) -> None:
     """Ingest feed files (CSV in UTF-8 or GBK, or Parquet) into the lake and rebuild the touched cube dates."""
     runtime: Runtime = ctx.obj
-    feed, actor = _kind(kind), _actor(runtime, as_user)
+    feed, actor = _kind(kind), acting(runtime, as_user)
     failed = False
     for path in files:
         with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console) as bar:
