@@ -54,6 +54,8 @@ test: lint types contracts pytest ## lint, types, import contracts and the tests
 bench: install-dev ## run the benchmarks (each prints one JSON line)
 	$(VENV)/bin/python benchmarks/merchants_import.py
 	$(VENV)/bin/python benchmarks/plans_parse.py
+	$(VENV)/bin/python benchmarks/feed_ingest.py
+	$(VENV)/bin/python benchmarks/indicator_api.py
 
 clean: ## remove the virtual environment, assets and runtime data
 	rm -rf $(VENV) .tools node_modules var .pytest_cache .mypy_cache .ruff_cache
