@@ -62,6 +62,12 @@ def test_window_pages_show_uplift_with_interval(lake_site: Site) -> None:
     assert page.status_code == 200
     uplift = page.text[page.text.index('id="uplift"') :]
     assert re.search(r"\[[+-]\d+\.\d%, [+-]\d+\.\d%\]", uplift)
+    # 春节 2024 (2024-02-10) is compared with 春节 2023 (2023-01-22), the same lunar day
+    holiday = page.text[page.text.index('id="holiday-yoy"') : page.text.index('id="window-chart"')]
+    assert re.search(r"<td>\+0</td><td>2024-02-10</td>.*?<td>2023-01-22</td>", holiday)
+    api = client.get("/api/v1/monitoring/windows/spring_festival/2024/yoy", params={"days": 3}).json()
+    assert [r["offset"] for r in api["rows"]] == [-3, -2, -1, 0, 1, 2, 3] and api["alignment"] == "lunar"
+    assert api["rows"][3]["base_period"] == "2023-01-22" and api["total"]["change"] is not None
 
 
 def test_english_switch_and_empty_lake(site: Site) -> None:

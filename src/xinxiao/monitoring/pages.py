@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Annotated, Any
 
@@ -22,7 +23,17 @@ from xinxiao.http import (
 from xinxiao.http.deps import get_state
 from xinxiao.http.i18n import translate
 from xinxiao.http.templating import language
-from xinxiao.monitoring import adjusted, dashboard, deliveries, effects, lake, official, service, windows
+from xinxiao.monitoring import (
+    adjusted,
+    dashboard,
+    deliveries,
+    effects,
+    lake,
+    official,
+    service,
+    view_service,
+    windows,
+)
 from xinxiao.monitoring.query import CubeSources, frame_records
 from xinxiao.reference import drillable, get_region
 
@@ -176,8 +187,13 @@ def window_page(
         session, actor=actor, engine=engine, cubes=cubes, code=code, year=year, region=region
     )
     data = result.to_dict()
+    holiday = view_service.holiday_view(
+        session, actor=actor, engine=engine, cubes=cubes, indicator_id="payment_turnover", code=code, year=year,
+        region=result.region,
+    )  # fmt: skip
     context = _common(session, actor, state) | {
         "e": data,
+        "holiday": {"rows": holiday.records(), "total": _finite(holiday.total), "unit": holiday.change_unit},
         "region_name": _name(session, result.region),
         "daily": frame_records(result.daily),
         "synthetic": data["synthetic"],
@@ -214,3 +230,30 @@ def adjusted_api(
         region=region,
         method=method,
     )
+
+
+@api.get("/windows/{code}/{year}/yoy", summary="A holiday window day by day against the aligned days a year earlier")
+def holiday_yoy_api(
+    code: str,
+    year: int,
+    session: SessionDep,
+    actor: CurrentPrincipal,
+    engine: AnalyticsDep,
+    cubes: CubesDep,
+    indicator: str = "payment_turnover",
+    region: str | None = None,
+    days: Annotated[int | None, Query(ge=0, le=30)] = None,
+) -> dict[str, Any]:
+    """Holiday YoY: 春节 on the same lunar days (day −k … +k with `days=k`), fixed holidays on the same calendar
+    days; each day with its aligned day last year and the change, and the window in total."""
+    result = view_service.holiday_view(
+        session, actor=actor, engine=engine, cubes=cubes, indicator_id=indicator, code=code, year=year,
+        region=region, days=days,
+    )  # fmt: skip
+    return {"meta": result.series.meta(), "alignment": result.alignment, "rows": result.records(),
+            "total": _finite(result.total), "change_unit": result.change_unit}  # fmt: skip
+
+
+def _finite(numbers: dict[str, float]) -> dict[str, float | None]:
+    """NaN (no figure) as None, for JSON and templates."""
+    return {k: None if math.isnan(v) else v for k, v in numbers.items()}
