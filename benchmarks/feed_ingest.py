@@ -6,7 +6,13 @@
 (b) One hand-written DuckDB query doing the same aggregation from the same file: join merchants, night
     flag, origin band, group by the cube's dimensions. No validation, no de-duplication, nothing written:
     the practical lower bound.
-(c) What an analyst would write in pandas: read the Parquet file, merge the merchants, group by.
+(c) What an analyst would write in pandas, two ways: the same aggregation only (read the Parquet file,
+    merge the merchants, group by), and the same job as (a) (validate every field with boolean masks,
+    drop duplicate ids, merge, set unknown merchants aside, write the date-partitioned lake with
+    ``to_parquet(partition_cols=…)``, then group by). c/a compares the same job; both are printed.
+(d) The write floor: DuckDB copying the file's raw columns into date partitions, no parsing, checking or
+    enrichment. Any pipeline that computes the cube and writes the lake on these two cores pays at
+    least (b) + (d), so (b + d)/b bounds a/b from below.
 
 Each part runs in its own process, so each peak RSS (VmHWM, reset just before the timed work) is its
 own. DuckDB gets the same memory limit (3 GB) and threads (all cores) in (a) and (b). The machine may
@@ -240,6 +246,86 @@ def run_pandas(feed: Path, merchants: pa.Table, sample_rows: int | None) -> dict
     return {"seconds": time.perf_counter() - started, "cells": len(cube), "rows": len(df)}
 
 
+def run_pandas_job(feed: Path, merchants: pa.Table, sample_rows: int | None, out: Path) -> dict[str, Any]:
+    """The same job as (a) in plain pandas: validate, de-duplicate, enrich, write the lake, group by."""
+    import pandas as pd
+
+    m = merchants.to_pandas()
+    shutil.rmtree(out, ignore_errors=True)
+    _reset_peak()
+    started = time.perf_counter()
+    if sample_rows:
+        df = pq.ParquetFile(feed).iter_batches(batch_size=sample_rows).__next__().to_pandas()
+    else:
+        df = pd.read_parquet(feed)
+    df = df[_pandas_valid(df)]
+    df["date"] = df["txn_time"].dt.date
+    df = df.drop_duplicates(subset=["date", "txn_id"], keep="first")
+    known = df["merchant_id"].isin(m["uscc"])
+    out.mkdir(parents=True)
+    if not known.all():
+        df[~known].to_parquet(out / "quarantine.parquet")
+    df = df[known].merge(m, left_on="merchant_id", right_on="uscc")
+    df["amount_fen"] = (df["amount"].astype(float) * 100).round().astype("int64")
+    df["voucher_fen"] = (df["voucher_amount"].astype(float).fillna(0) * 100).round().astype("int64")
+    minutes = df["txn_time"].dt.hour * 60 + df["txn_time"].dt.minute
+    df["night"] = (minutes >= 18 * 60) | (minutes < 6 * 60)
+    df["origin_band"] = _pandas_bands(df)
+    lake = df.drop(columns=["amount", "voucher_amount", "uscc"])
+    lake.to_parquet(out / "lake", partition_cols=["date"], compression="lz4")
+    df["voucher_txn_fen"] = df["amount_fen"].where(df["voucher_fen"] > 0, 0)
+    keys = ["date", "region_adcode", "industry_code", "channel", "night", "origin_band", "place_code"]
+    cube = df.groupby(keys, dropna=False).agg(
+        amount_fen=("amount_fen", "sum"),
+        txn_count=("txn_id", "size"),
+        payers=("payer_hash", "nunique"),
+        voucher_fen=("voucher_fen", "sum"),
+        voucher_txn_fen=("voucher_txn_fen", "sum"),
+    )
+    return {"seconds": time.perf_counter() - started, "cells": len(cube), "rows": len(df)}
+
+
+def _pandas_valid(df: Any) -> Any:
+    """The row checks of the payments feed as boolean masks (required values, ranges, codes)."""
+    import pandas as pd
+
+    latest = pd.Timestamp.now() + pd.Timedelta(days=1)
+    amount = df["amount"].astype(float)
+    voucher = df["voucher_amount"].astype(float)
+    origin = df["payer_origin"]
+    return (
+        df["txn_id"].str.strip().fillna("").ne("")
+        & df["merchant_id"].str.strip().fillna("").ne("")
+        & df["txn_time"].between(pd.Timestamp("2010-01-01"), latest)
+        & (amount > 0)
+        & (amount < 10_000_000)
+        & df["channel"].isin(["offline_card", "offline_qr", "online"])
+        & (origin.isna() | (origin == "foreign") | origin.str.fullmatch(r"[0-9]{6}").fillna(False))
+        & (voucher.isna() | ((voucher >= 0) & (voucher <= amount)))
+    )
+
+
+# --- (d) the write floor ------------------------------------------------------------------------------------
+
+
+def run_write_floor(feed: Path, temp: Path, out: Path) -> dict[str, Any]:
+    """DuckDB copying the file's raw columns into date partitions: nothing parsed, checked or enriched."""
+    import duckdb
+
+    shutil.rmtree(out, ignore_errors=True)
+    temp.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(
+        config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(temp), "preserve_insertion_order": "false"}
+    )
+    _reset_peak()
+    started = time.perf_counter()
+    con.execute(
+        f"COPY (SELECT *, CAST(txn_time AS DATE) AS date FROM read_parquet('{feed}')) TO '{out}' "
+        "(FORMAT parquet, COMPRESSION lz4, PARTITION_BY (date))"
+    )
+    return {"seconds": time.perf_counter() - started}
+
+
 def _pandas_bands(df: Any) -> Any:
     from xinxiao.monitoring.enrich import prefecture_of
 
@@ -273,6 +359,10 @@ def _phase(args: argparse.Namespace) -> None:
         result = run_xinxiao(work / "xinxiao", feed, merchants)
     elif args.phase == "b":
         result = run_duckdb(feed, merchants, work / "tmp")
+    elif args.phase == "d":
+        result = run_write_floor(feed, work / "tmp", work / "floor")
+    elif args.phase == "job":
+        result = run_pandas_job(feed, merchants, args.pandas_sample, work / "pandas-job")
     else:
         result = run_pandas(feed, merchants, args.pandas_sample)
     print(json.dumps(result | {"peak_rss_mib": round(_peak_mib(), 1)}))
@@ -294,7 +384,7 @@ def main() -> None:
     parser.add_argument("--work", default="var/bench-feed-ingest")
     parser.add_argument("--pandas-sample", type=int, default=0, help="run pandas on the first N rows only")
     parser.add_argument("--reuse", action="store_true", help="reuse the generated file of an earlier run")
-    parser.add_argument("--phase", choices=["a", "b", "c"], help=argparse.SUPPRESS)
+    parser.add_argument("--phase", choices=["a", "b", "c", "d", "job"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
         _phase(args)
@@ -315,9 +405,13 @@ def main() -> None:
     load_before = os.getloadavg()
     b = _child(args, "b")
     a = _child(args, "a")
-    c = _child(args, "c", *(["--pandas-sample", str(args.pandas_sample)] if args.pandas_sample else []))
+    d = _child(args, "d")
+    sample = ["--pandas-sample", str(args.pandas_sample)] if args.pandas_sample else []
+    c = _child(args, "c", *sample)
+    job = _child(args, "job", *sample)
     pandas_rows = args.pandas_sample or args.rows
     c_full = c["seconds"] * args.rows / pandas_rows  # linear extrapolation when sampled
+    job_full = job["seconds"] * args.rows / pandas_rows
     print(
         json.dumps(
             {
@@ -329,16 +423,22 @@ def main() -> None:
                 "generate_seconds": round(generated, 2),
                 "a_xinxiao_seconds": round(a["seconds"], 2),
                 "b_duckdb_sql_seconds": round(b["seconds"], 2),
-                "c_pandas_seconds": round(c_full, 2),
+                "c_pandas_aggregation_seconds": round(c_full, 2),
+                "c_pandas_job_seconds": round(job_full, 2),
+                "d_write_floor_seconds": round(d["seconds"], 2),
                 "c_pandas_rows_measured": pandas_rows,
                 "a_rows_per_s": round(args.rows / a["seconds"]),
                 "b_rows_per_s": round(args.rows / b["seconds"]),
                 "c_rows_per_s": round(pandas_rows / c["seconds"]),
+                "c_job_rows_per_s": round(pandas_rows / job["seconds"]),
                 "a_peak_rss_mib": a["peak_rss_mib"],
                 "b_peak_rss_mib": b["peak_rss_mib"],
                 "c_peak_rss_mib": c["peak_rss_mib"],
+                "c_job_peak_rss_mib": job["peak_rss_mib"],
                 "ratio_a_over_b": round(a["seconds"] / b["seconds"], 2),
-                "ratio_c_over_a": round(c_full / a["seconds"], 2),
+                "ratio_c_job_over_a": round(job_full / a["seconds"], 2),
+                "ratio_c_aggregation_over_a": round(c_full / a["seconds"], 2),
+                "floor_ratio_b_plus_d_over_b": round((b["seconds"] + d["seconds"]) / b["seconds"], 2),
                 "cube_cells": b["cells"],
                 "duckdb_memory_limit": MEMORY_LIMIT,
                 "cpus": os.cpu_count(),
