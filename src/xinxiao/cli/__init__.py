@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from xinxiao import merchants, monitoring, plans
+from xinxiao import indices, merchants, monitoring, plans
 from xinxiao.cli import admin
 from xinxiao.config import Settings
 from xinxiao.core import XinxiaoError
@@ -25,6 +25,7 @@ app.add_typer(admin.users, name="users")
 app.add_typer(merchants.cli.app, name="merchants")
 app.add_typer(plans.cli.app, name="plans")
 app.add_typer(monitoring.cli.app, name="monitoring")
+app.add_typer(indices.cli.app, name="indices")
 
 
 @app.callback()

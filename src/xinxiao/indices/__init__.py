@@ -1,0 +1,22 @@
+"""Composite indicators (综合指数): a COINr-compatible engine and the 新型消费活力指数 and 消费环境评价 built on it."""
+
+from xinxiao.indices import cli
+from xinxiao.indices.framework import Framework, IndicatorData, read_idata, read_imeta
+from xinxiao.indices.outputs import write_build
+from xinxiao.indices.pipeline import Build, build
+from xinxiao.indices.spec import BuildSpec, Step, parse_steps, read_spec
+
+__all__ = [
+    "Build",
+    "BuildSpec",
+    "Framework",
+    "IndicatorData",
+    "Step",
+    "build",
+    "cli",
+    "parse_steps",
+    "read_idata",
+    "read_imeta",
+    "read_spec",
+    "write_build",
+]
