@@ -7,6 +7,7 @@ def import_all_models() -> None:
     """Import the model modules so their tables register on ``Base.metadata``."""
     import xinxiao.accounts.models
     import xinxiao.core.audit
+    import xinxiao.indices.models
     import xinxiao.merchants.models
     import xinxiao.monitoring.models
     import xinxiao.plans.form_models

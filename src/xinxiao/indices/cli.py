@@ -1,4 +1,4 @@
-"""`xinxiao indices …`: build a composite index from COINr's own input tables."""
+"""`xinxiao indices …`: build a composite index from COINr's own input tables, and run the shipped indices."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from xinxiao.indices import cli_runs
 from xinxiao.indices.framework import read_idata, read_imeta
 from xinxiao.indices.outputs import write_build
 from xinxiao.indices.pipeline import build
@@ -17,6 +18,12 @@ from xinxiao.indices.spec import read_spec
 
 app = typer.Typer(help="综合指数 — composite indices (COINr-compatible engine).", no_args_is_help=True)
 console = Console()
+app.command("run")(cli_runs.run_command)
+app.command("runs")(cli_runs.runs_command)
+app.command("show")(cli_runs.show_command)
+app.command("history")(cli_runs.history_command)
+app.command("export")(cli_runs.export_command)
+app.command("definitions")(cli_runs.definitions_command)
 
 
 @app.command("build")

@@ -58,7 +58,7 @@ def _max(x: Vector) -> float:
 
 
 def _ratio(numerator: Vector, denominator: Vector | float) -> Vector:
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # extreme magnitudes give inf, not a warning
         return np.asarray(numerator / denominator, dtype=float)
 
 

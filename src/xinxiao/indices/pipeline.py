@@ -53,6 +53,7 @@ class Build:
     screening: Frame | None = None
     weights: pd.Series | None = None
     removed: list[str] = field(default_factory=list)
+    ahp: dict[str, weighting.AHPResult] = field(default_factory=dict)
 
     @property
     def last(self) -> Frame:
@@ -198,7 +199,21 @@ def _weight(result: Build, step: Step) -> None:
     computed = _computed_weights(method, frame, fw, step)
     base = fw.weights.astype(float).copy()
     base[computed.index] = computed
+    for parent, comparison in (step.get("ahp") or {}).items():
+        result.ahp[str(parent)] = ahp = _ahp(fw, str(parent), comparison)
+        base[ahp.weights.index] = ahp.weights
     result.weights = base
+
+
+def _ahp(fw: Framework, parent: str, comparison: Any) -> weighting.AHPResult:
+    """The AHP weights of ``parent``'s children from a pairwise matrix; an inconsistent matrix is refused."""
+    order = list(comparison.get("order", ()))
+    if sorted(order) != sorted(fw.children.get(parent, ())):
+        raise InvalidInput(f"ahp order for {parent} must list its children {list(fw.children.get(parent, ()))}")
+    ahp = weighting.ahp_weights(pd.DataFrame(comparison["matrix"], index=order, columns=order))
+    if not ahp.consistent:
+        raise InvalidInput(f"the AHP matrix of {parent} is inconsistent: CR = {ahp.cr:.3f} (must be < 0.1)")
+    return ahp
 
 
 def _computed_weights(method: str, frame: Frame, fw: Framework, step: Step) -> pd.Series:

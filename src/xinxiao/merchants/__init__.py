@@ -15,6 +15,7 @@ from xinxiao.merchants.service import (
     update,
     upsert_places,
 )
+from xinxiao.merchants.stats import new_above_quota, summary
 
 __all__ = [
     "MERCHANT_DIMENSION",
@@ -34,12 +35,14 @@ __all__ = [
     "list_merchants",
     "list_places",
     "merchant_dimension",
+    "new_above_quota",
     "pages",
     "place_dimension",
     "recover_orphans",
     "router",
     "run_import",
     "start_import",
+    "summary",
     "synthetic",
     "update",
     "upsert_places",
