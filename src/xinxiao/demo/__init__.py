@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from xinxiao import accounts, merchants, plans
 from xinxiao.core import Role, frozen_clock, system_principal
 from xinxiao.db import transaction
-from xinxiao.demo import monitoring_demo
+from xinxiao.demo import indices_demo, monitoring_demo
 from xinxiao.reference import find_unit, seed_reference
 from xinxiao.runtime import Runtime
 
@@ -81,6 +81,8 @@ def load_demo(runtime: Runtime, *, scale: float = 1.0, log: Callable[[str], Any]
         loaded[profile_name] = {"places": len(places), "merchants": job.inserted, "rejected": job.rejected}
     loaded["plans"] = _load_plans(runtime, seed=settings.demo_seed, log=log)
     loaded["monitoring"] = monitoring_demo.load(runtime, seed=settings.demo_seed, scale=scale, log=log)
+    last_day = monitoring_demo.LAST_DAY
+    loaded["indices"] = indices_demo.load(runtime, seed=settings.demo_seed, last_day=last_day, log=log)
     return loaded
 
 

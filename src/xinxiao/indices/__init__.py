@@ -4,6 +4,8 @@ from xinxiao.indices import cli
 from xinxiao.indices.framework import Framework, IndicatorData, read_idata, read_imeta
 from xinxiao.indices.outputs import write_build
 from xinxiao.indices.pipeline import Build, build
+from xinxiao.indices.service import RunRequest, get_run, history, latest_run, list_runs, record_run, run_index, scores
+from xinxiao.indices.sources import Period, parse_period
 from xinxiao.indices.spec import BuildSpec, Step, parse_steps, read_spec
 
 __all__ = [
@@ -11,12 +13,22 @@ __all__ = [
     "BuildSpec",
     "Framework",
     "IndicatorData",
+    "Period",
+    "RunRequest",
     "Step",
     "build",
     "cli",
+    "get_run",
+    "history",
+    "latest_run",
+    "list_runs",
+    "parse_period",
     "parse_steps",
     "read_idata",
     "read_imeta",
     "read_spec",
+    "record_run",
+    "run_index",
+    "scores",
     "write_build",
 ]

@@ -23,7 +23,7 @@ from xinxiao.indices.definitions import Definition, get_definition
 from xinxiao.indices.framework import IndicatorData, read_idata
 from xinxiao.indices.models import IndexRun, IndexScore
 from xinxiao.indices.pipeline import Build, build
-from xinxiao.indices.sources import Context, Inputs, collect, parse_period, read_input_csv
+from xinxiao.indices.sources import Context, Inputs, Period, collect, parse_period, read_input_csv
 from xinxiao.indices.uncertainty import Uncertainty, analyse
 
 
@@ -37,6 +37,7 @@ class RunRequest:
     input_csv: Path | None = None
     samples: int = 64  # SALib base sample size of the uncertainty analysis (0: none)
     seed: int = 20241207
+    synthetic_input: bool = False  # the input CSV is synthetic (the demo's): the run is labelled so
 
 
 def run_index(
@@ -53,18 +54,40 @@ def run_index(
     region = actor.scope.narrow(request.region).adcode
     period = parse_period(request.period)
     csv = read_input_csv(request.input_csv, definition) if request.input_csv is not None else None
-    inputs = collect(Context(session, actor, engine, cubes, region, period, csv), definition)
-    result = build(_indicator_data(inputs, definition), definition.framework, definition.spec)
-    uncertainty = analyse(result, definition, samples=request.samples, seed=request.seed)
-    run = _store(session, actor, definition, region, period, inputs, result, uncertainty)
-    record_write(
+    context = Context(session, actor, engine, cubes, region, period, csv, synthetic=request.synthetic_input)
+    inputs = collect(context, definition)
+    return record_run(
         session,
         actor=actor,
-        action="run",
-        entity="indices_run",
-        entity_id=run.id,
-        region_adcode=region,
-        after={"index": definition.id, "period": period.label, "units": run.unit_count, "spec": run.spec_sha256},
+        definition=definition,
+        region=region,
+        period=period,
+        inputs=inputs,
+        samples=request.samples,
+        seed=request.seed,
+    )
+
+
+def record_run(
+    session: Session,
+    *,
+    actor: Principal,
+    definition: Definition,
+    region: str,
+    period: Period,
+    inputs: Inputs,
+    samples: int = 64,
+    seed: int = 20241207,
+) -> IndexRun:
+    """Build ``definition`` over collected inputs, analyse its uncertainty and store the run (audited)."""
+    actor.require(Role.analyst)
+    region = actor.scope.narrow(region).adcode
+    result = build(_indicator_data(inputs, definition), definition.framework, definition.spec)
+    uncertainty = analyse(result, definition, samples=samples, seed=seed)
+    run = _store(session, actor, definition, region, period, inputs, result, uncertainty)
+    after = {"index": definition.id, "period": period.label, "units": run.unit_count, "spec": run.spec_sha256}
+    record_write(
+        session, actor=actor, action="run", entity="indices_run", entity_id=run.id, region_adcode=region, after=after
     )
     return run
 
@@ -78,7 +101,7 @@ def _store(
     actor: Principal,
     definition: Definition,
     region: str,
-    period: Any,
+    period: Period,
     inputs: Inputs,
     result: Build,
     uncertainty: Uncertainty | None,
@@ -232,3 +255,33 @@ def history(session: Session, *, actor: Principal, name: str, region: str, code:
             )
     columns = ["period", "unit_code", "unit_name", "score", "rank", "run_id", "spec_break", "synthetic"]
     return pd.DataFrame(rows, columns=columns)
+
+
+@dataclass(frozen=True)
+class RunResults:
+    """A run with its scores (best first on the index) and the periods that hold runs of its index and region."""
+
+    run: IndexRun
+    scores: list[IndexScore]
+    periods: list[str]
+
+
+def get_results(session: Session, *, actor: Principal, run_id: int) -> RunResults:
+    """A stored run inside the caller's scope with its scores and the periods of its index and region."""
+    run = get_run(session, actor=actor, run_id=run_id)
+    return RunResults(run, scores(session, actor=actor, run_id=run.id), _periods(session, run))
+
+
+def latest_results(
+    session: Session, *, actor: Principal, name: str, region: str | None = None, period: str | None = None
+) -> RunResults:
+    """The newest run of an index for a region (default: the caller's) and period, with its scores and periods."""
+    run = latest_run(session, actor=actor, name=name, region=region or actor.scope.adcode, period=period)
+    return RunResults(run, scores(session, actor=actor, run_id=run.id), _periods(session, run))
+
+
+def _periods(session: Session, run: IndexRun) -> list[str]:
+    query = select(IndexRun.period).where(
+        IndexRun.index_id == run.index_id, IndexRun.region_adcode == run.region_adcode
+    )
+    return sorted(set(session.scalars(query)), reverse=True)
