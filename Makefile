@@ -56,6 +56,7 @@ bench: install-dev ## run the benchmarks (each prints one JSON line)
 	$(VENV)/bin/python benchmarks/plans_parse.py
 	$(VENV)/bin/python benchmarks/feed_ingest.py
 	$(VENV)/bin/python benchmarks/indicator_api.py
+	$(VENV)/bin/python benchmarks/indices_sa.py
 
 clean: ## remove the virtual environment, assets and runtime data
 	rm -rf $(VENV) .tools node_modules var .pytest_cache .mypy_cache .ruff_cache
