@@ -146,3 +146,45 @@ def test_scores_do_not_depend_on_unit_order(order: list[str]) -> None:
     first = _build(steps, data).aggregates
     second = _build(steps, shuffled).aggregates.loc[first.index]
     pd.testing.assert_frame_equal(first, second)
+
+
+def test_named_weight_sets_and_combined_weights() -> None:
+    sets = {"policy": {"a": 2.0, "b": 1.0, "c": 1.0}}
+    named = _build([{"normalise": {}}, {"weight": {"method": "set", "sets": sets, "use": "policy"}}, {"aggregate": {}}])
+    assert named.weights is not None and named.weights[["a", "b", "c"]].tolist() == [2.0, 1.0, 1.0]
+    x = named.stages["normalised"]
+    np.testing.assert_allclose(named.aggregates["P"], (2 * x["a"] + x["b"]) / 3)
+    combined = _build(
+        [
+            {"normalise": {"l_u": [1, 10]}},
+            {"weight": {"method": "entropy", "combine": {"subjective": "original", "method": "linear", "alpha": 0.5}}},
+            {"aggregate": {}},
+        ]
+    )
+    entropy = entropy_weights(combined.stages["normalised"])
+    original = pd.Series({"a": 1.0, "b": 3.0, "c": 1.0}) / 5
+    assert combined.weights is not None
+    np.testing.assert_allclose(combined.weights[["a", "b", "c"]], 0.5 * original + 0.5 * entropy[["a", "b", "c"]])
+
+
+def test_ahp_sets_a_parents_child_weights_and_refuses_an_inconsistent_matrix() -> None:
+    ahp = {"Index": {"order": ["P", "Q"], "matrix": [[1, 3], [1 / 3, 1]]}}
+    result = _build([{"normalise": {}}, {"weight": {"ahp": ahp}}, {"aggregate": {}}])
+    assert result.weights is not None and result.weights[["P", "Q"]].tolist() == pytest.approx([0.75, 0.25])
+    assert result.ahp["Index"].cr == pytest.approx(0.0, abs=1e-12)
+    np.testing.assert_allclose(
+        result.aggregates["Index"], 0.75 * result.aggregates["P"] + 0.25 * result.aggregates["Q"]
+    )
+    meta = pd.concat([META.iloc[:3].assign(Parent="Index"), META.iloc[[5]].assign(Level=2)])
+    framework = read_imeta(meta)
+    circular = {"Index": {"order": ["a", "b", "c"], "matrix": [[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]]}}
+    with pytest.raises(InvalidInput, match="inconsistent"):
+        build(read_idata(DATA, framework), framework, parse_steps([{"weight": {"ahp": circular}}, {"aggregate": {}}]))
+
+
+@pytest.mark.parametrize("method", ["topsis", "grey_relational"])
+def test_an_alternative_scorer_ranks_beside_the_aggregation(method: str) -> None:
+    result = _build([{"normalise": {}}, {"aggregate": {}}, {"score": {"method": method}}])
+    assert result.scores is not None and list(result.scores.index) == ["u1", "u2", "u3", "u4"]
+    assert result.scores["rank"].tolist()[3] == 1.0  # u4 is best on every normalised indicator
+    assert result.scores["score"].between(0, 1).all()

@@ -60,6 +60,8 @@ def write_build(result: Build, out: Path, *, inputs: dict[str, Path]) -> list[Pa
     if "aggregated" in result.stages:
         written.append(_csv(stage_table(result.ranks()), out / "ranks.csv"))
     written.append(_csv(_treatment(result), out / "treatment.csv"))
+    if result.scores is not None:
+        written.append(_csv(stage_table(result.scores), out / "scores.csv"))
     if result.screening is not None:
         written.append(_csv(result.screening.reset_index(), out / "screening.csv"))
     record = json.dumps(run_record(result, inputs), ensure_ascii=False, indent=2)

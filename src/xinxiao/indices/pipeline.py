@@ -25,7 +25,7 @@ from xinxiao.indices.aggregate import aggregate_level
 from xinxiao.indices.framework import Framework, IndicatorData
 from xinxiao.indices.impute import impute
 from xinxiao.indices.normalise import normalise
-from xinxiao.indices.scorers import ranks
+from xinxiao.indices.scorers import grey_relational, ranks, topsis
 from xinxiao.indices.spec import BuildSpec, Step
 from xinxiao.indices.stages import denominate, screen
 from xinxiao.indices.treat import treat
@@ -54,6 +54,7 @@ class Build:
     weights: pd.Series | None = None
     removed: list[str] = field(default_factory=list)
     ahp: dict[str, weighting.AHPResult] = field(default_factory=dict)
+    scores: Frame | None = None  # an alternative scorer's result (``score`` step): score, rank, …
 
     @property
     def last(self) -> Frame:
@@ -197,6 +198,10 @@ def _weight(result: Build, step: Step) -> None:
     method = str(step.get("method", "original"))
     frame, fw = result.last, result.framework
     computed = _computed_weights(method, frame, fw, step)
+    if combine := step.get("combine"):
+        subjective = _computed_weights(str(combine.get("subjective", "original")), frame, fw, step)
+        how, alpha = combine.get("method", "multiplicative"), float(combine.get("alpha", 0.5))
+        computed = weighting.combine_weights(subjective, computed, method=how, alpha=alpha)
     base = fw.weights.astype(float).copy()
     base[computed.index] = computed
     for parent, comparison in (step.get("ahp") or {}).items():
@@ -227,10 +232,35 @@ def _computed_weights(method: str, frame: Frame, fw: Framework, step: Step) -> p
         "pca": lambda: weighting.pca_weights(flat, groups=groups),
         "sd": lambda: weighting.sd_weights(flat),
         "cv": lambda: weighting.cv_weights(flat),
+        "set": lambda: _named_set(step),
     }
     if method not in methods:
         raise InvalidInput(f"weight method {method!r} is not one of {', '.join(methods)}", field="method")
     return methods[method]()
+
+
+def _named_set(step: Step) -> pd.Series:
+    sets = {str(name): pd.Series(values, dtype=float) for name, values in (step.get("sets") or {}).items()}
+    return weighting.weight_set(str(step.get("use")), sets)
+
+
+def _score(result: Build, step: Step) -> None:
+    """An alternative scorer (TOPSIS or grey relational analysis) over the latest stage's indicators."""
+    method = str(step.get("method", "topsis"))
+    fw = result.framework
+    frame = result.stages.get("normalised", result.last)[list(fw.indicators)]
+    weights = (result.weights if result.weights is not None else fw.weights)[list(fw.indicators)].astype(float)
+    directions = (
+        fw.directions[list(fw.indicators)] if "normalised" not in result.stages else pd.Series(1, index=frame.columns)
+    )
+    if method == "topsis":
+        out = topsis(frame, weights=weights, directions=directions, normalisation=step.get("normalisation", "vector"))
+        result.scores = out.rename(columns={"closeness": "score"})[["score", "rank", "d_plus", "d_minus"]]
+    elif method == "grey_relational":
+        out = grey_relational(frame, weights=weights, directions=directions, rho=float(step.get("rho", 0.5)))
+        result.scores = out.rename(columns={"grade": "score"})[["score", "rank"]]
+    else:
+        raise InvalidInput(f"score method {method!r} is not one of topsis, grey_relational", field="method")
 
 
 def _aggregate(result: Build, step: Step) -> None:
@@ -263,6 +293,7 @@ STEP_RUNNERS: dict[str, Callable[[Build, Step], None]] = {
     "normalise": _normalise,
     "weight": _weight,
     "aggregate": _aggregate,
+    "score": _score,
 }
 
 

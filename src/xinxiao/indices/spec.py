@@ -13,9 +13,13 @@ accepted beside the flat ones the issue's example uses::
       - normalise: {f_n: n_minmax, l_u: [0, 100]}
       - aggregate: {f_ag: a_amean}
 
-``weight`` is Xinxiao's: ``{method: entropy | critic | pca | sd | cv | equal | original, …}`` computes the
-indicator weights from the normalised data before aggregation (COINr keeps weights in ``iMeta``: that is
-``original``, the default). A spec's SHA-256 (of its canonical JSON) identifies it in runs and histories.
+``weight`` is Xinxiao's: ``{method: entropy | critic | pca | sd | cv | equal | original | set, …}`` computes
+the indicator weights from the normalised data before aggregation (COINr keeps weights in ``iMeta``: that
+is ``original``, the default); ``combine: {subjective: original, method: linear, alpha: 0.5}`` combines them
+with a subjective set (组合赋权) and ``ahp: {parent: {order, matrix}}`` sets a parent's child weights from a
+pairwise comparison. ``score`` is Xinxiao's too: ``{method: topsis | grey_relational, …}`` scores the units
+by an alternative method over the latest stage, beside the aggregation. A spec's SHA-256 (of its
+canonical JSON) identifies it in runs and histories.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import yaml
 
 from xinxiao.core import InvalidInput
 
-STEPS = ("denominate", "impute", "screen", "treat", "normalise", "weight", "aggregate")
+STEPS = ("denominate", "impute", "screen", "treat", "normalise", "weight", "aggregate", "score")
 _NESTED = ("global_specs", "f1_para", "f_pass_para", "f_n_para", "f_i_para", "f_ag_para")
 
 
@@ -117,7 +121,8 @@ def _check_order(steps: tuple[Step, ...], source: str) -> None:
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise InvalidInput(f"{source}: step {repeated[0]} appears more than once", file=source, field=repeated[0])
-    if "aggregate" in names and names[-1] != "aggregate":
+    building = [n for n in names if n != "score"]  # an alternative scorer may come before or after
+    if "aggregate" in building and building[-1] != "aggregate":
         raise InvalidInput(f"{source}: aggregate must be the last step", file=source, field="aggregate")
 
 
