@@ -131,6 +131,8 @@ def test_export_has_results_stages_and_the_method_annex(session: Session) -> Non
     for code, caliber in definition.calibers.items():
         assert code in annex and caliber in annex
     assert "n_minmax" in annex and "有效权重" in annex
+    checks = [c.value for row in book["统计检验"].iter_rows() for c in row if c.value is not None]
+    assert "单元数少于 4, 不做统计检验" in checks  # three counties: no moments or correlations
     exports = session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).all()
     assert [e.entity_id for e in exports] == [str(run.id)]
     with pytest.raises(NotFound):

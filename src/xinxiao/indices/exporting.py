@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
 
 from xinxiao.core import Principal, record_write
+from xinxiao.indices.analysis import correlation_flags, group_alpha, indicator_stats
 from xinxiao.indices.definitions import Definition, get_definition
 from xinxiao.indices.models import IndexRun
 from xinxiao.indices.service import get_run, scores
@@ -37,6 +38,7 @@ def export_run(session: Session, *, actor: Principal, run_id: int) -> bytes:
         if stage in run.payload["stages"]:
             _stage(book.create_sheet(_STAGE_TITLES[stage]), run, stage)
     _annex(book.create_sheet("方法说明"), run, definition)
+    _checks(book.create_sheet("统计检验"), run, definition)
     buffer = io.BytesIO()
     book.save(buffer)
     record_write(
@@ -137,6 +139,40 @@ def _annex(sheet: Worksheet, run: IndexRun, definition: Definition) -> None:
         )
         for choice, values in uncertainty["sobol"].items():
             sheet.append([choice, *(f"{k} = {v:.3f}" for k, v in values.items())])
+
+
+def _frame(run: IndexRun, stage: str) -> pd.DataFrame:
+    return pd.DataFrame.from_dict(run.payload["stages"][stage], orient="index").astype(float)
+
+
+def _checks(sheet: Worksheet, run: IndexRun, definition: Definition) -> None:
+    """Indicator statistics (COINr's get_stats), correlation flags and Cronbach's alpha per pillar."""
+    _header(sheet, run, "统计检验 (指标统计、相关性、内部一致性)")
+    if len(run.payload["stages"]["raw"]) < 4:  # skew and kurtosis need four units, correlations more
+        sheet.append(["单元数少于 4, 不做统计检验"])
+        return
+    stats = indicator_stats(_frame(run, "raw"))
+    _row(sheet, ["指标", *[str(c) for c in stats.columns]], bold=True)
+    for code, row in stats.iterrows():
+        sheet.append([str(code), *[_cell(v) for v in row.tolist()]])
+    if "aggregated" in run.payload["stages"]:
+        aggregated = _frame(run, "aggregated")
+        flags = correlation_flags(aggregated, framework=definition.framework)
+        _row(sheet, [])
+        _row(sheet, ["相关性提示", "组", "指标", "对照", "相关系数"], bold=True)
+        for flag in flags.itertuples(index=False):
+            sheet.append([str(v) if not isinstance(v, float) else v for v in flag])
+        alpha = group_alpha(aggregated[list(definition.framework.indicators)], framework=definition.framework)
+        _row(sheet, [])
+        _row(sheet, ["维度", "Cronbach's α"], bold=True)
+        for code, value in alpha.items():
+            sheet.append([definition.framework.names.get(str(code), str(code)), _cell(value)])
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, float) and value != value:  # NaN: an empty cell
+        return None
+    return value.item() if hasattr(value, "item") else value
 
 
 def _row(sheet: Worksheet, values: list[Any], *, bold: bool = False) -> None:
