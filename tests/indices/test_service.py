@@ -163,3 +163,31 @@ def test_read_input_csv_names_file_line_and_column(tmp_path: Path) -> None:
     missing.write_text("uCode,complaints\n533401,12\n", "gbk")
     with pytest.raises(InvalidInput, match=r"missing\.csv: line 1: the column redress_days is missing"):
         read_input_csv(missing, definition)
+
+
+def test_export_statistics_sheet_with_enough_units(session: Session) -> None:
+    definition = get_definition("environment_services")
+    codes = list(definition.framework.indicators)
+    units = ["420100", "420200", "420300", "420500", "420600", "420700"]
+    rng = np.random.default_rng(7)
+    frame = pd.DataFrame(
+        rng.uniform(1, 50, (len(units), len(codes))), index=pd.Index(units, name="uCode"), columns=codes
+    )
+    inputs = Inputs(frame, pd.Series(units, index=frame.index), {}, synthetic=False)
+    run = service.record_run(
+        session,
+        actor=system_principal(),
+        definition=definition,
+        region="420000",
+        period=parse_period("2025"),
+        inputs=inputs,
+        samples=8,
+    )
+    book = load_workbook(io.BytesIO(export_run(session, actor=system_principal(), run_id=run.id)))
+    rows = [[c.value for c in row] for row in book["统计检验"].iter_rows()]
+    stats = {row[0]: row for row in rows if row[0] in codes}
+    assert set(stats) == set(codes)
+    header = next(row for row in rows if row[0] == "指标")
+    assert stats[codes[0]][header.index("Mean")] == pytest.approx(frame[codes[0]].mean())
+    assert any(row[0] == "Cronbach's α" or row[1] == "Cronbach's α" for row in rows)
+    assert not any(row[0] and "模拟数据" in str(row[0]) for row in rows)  # real inputs carry no banner
