@@ -191,3 +191,12 @@ def test_export_statistics_sheet_with_enough_units(session: Session) -> None:
     assert stats[codes[0]][header.index("Mean")] == pytest.approx(frame[codes[0]].mean())
     assert any(row[0] == "Cronbach's α" or row[1] == "Cronbach's α" for row in rows)
     assert not any(row[0] and "模拟数据" in str(row[0]) for row in rows)  # real inputs carry no banner
+
+
+def test_a_stored_run_rebuilds_to_the_same_scores(session: Session) -> None:
+    run = _record(session)
+    rebuilt = service.rebuild(session, actor=_actor("533400"), run_id=run.id)
+    for unit, values in run.payload["stages"]["aggregated"].items():
+        assert rebuilt.stages["aggregated"].loc[unit, "Index"] == pytest.approx(values["Index"], rel=1e-12)
+    assert rebuilt.spec.sha256 == run.spec_sha256
+    assert len(run.payload["input_sha256"]) == 64 and "pandas" in run.payload["versions"]

@@ -7,6 +7,8 @@ services (see ``sources``), so they carry their own scope checks, sources and vi
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from xinxiao.core import NotFound, Principal, Role, record_write
 from xinxiao.indices.definitions import Definition, get_definition
 from xinxiao.indices.framework import IndicatorData, read_idata
 from xinxiao.indices.models import IndexRun, IndexScore
+from xinxiao.indices.outputs import versions
 from xinxiao.indices.pipeline import Build, build
 from xinxiao.indices.sources import Context, Inputs, Period, collect, parse_period, read_input_csv
 from xinxiao.indices.uncertainty import Uncertainty, analyse
@@ -129,8 +132,11 @@ def _store(
 
 def _payload(inputs: Inputs, result: Build, uncertainty: Uncertainty | None) -> dict[str, Any]:
     weights = result.weights if result.weights is not None else result.framework.weights
+    stages = {name: _records(frame) for name, frame in result.stages.items()}
     return {
-        "stages": {name: _records(frame) for name, frame in result.stages.items()},
+        "input_sha256": hashlib.sha256(json.dumps(stages["raw"], sort_keys=True).encode()).hexdigest(),
+        "versions": versions(),
+        "stages": stages,
         "ranks": _records(result.ranks()),
         "weights": {str(k): float(v) for k, v in weights.items()},
         "ahp": {
@@ -187,6 +193,16 @@ def _interval(intervals: pd.DataFrame | None, unit: str, code: str) -> tuple[flo
 
 
 # --- reads ---------------------------------------------------------------------------------------------------
+
+
+def rebuild(session: Session, *, actor: Principal, run_id: int) -> Build:
+    """Build a stored run again from its recorded inputs (to check it, or after a library upgrade)."""
+    run = get_run(session, actor=actor, run_id=run_id)
+    definition = get_definition(run.index_id)
+    raw = pd.DataFrame.from_dict(run.payload["stages"]["raw"], orient="index").astype(float)
+    names = pd.Series(run.payload["names"]).reindex(raw.index)
+    inputs = Inputs(raw.rename_axis("uCode"), names.fillna(pd.Series(raw.index, index=raw.index)))
+    return build(_indicator_data(inputs, definition), definition.framework, definition.spec)
 
 
 def get_run(session: Session, *, actor: Principal, run_id: int) -> IndexRun:
