@@ -227,23 +227,32 @@ def run_pandas(feed: Path, merchants: pa.Table, sample_rows: int | None) -> dict
         df = pq.ParquetFile(feed).iter_batches(batch_size=sample_rows).__next__().to_pandas()
     else:
         df = pd.read_parquet(feed)
-    df = df.merge(m, left_on="merchant_id", right_on="uscc")
+    cube = _pandas_cube(_pandas_enrich(df.merge(m, left_on="merchant_id", right_on="uscc")))
+    return {"seconds": time.perf_counter() - started, "cells": len(cube), "rows": len(df)}
+
+
+def _pandas_enrich(df: Any) -> Any:
+    """Integer fen, the night flag and the origin band, as vectorised columns."""
     df["amount_fen"] = (df["amount"].astype(float) * 100).round().astype("int64")
     df["voucher_fen"] = (df["voucher_amount"].astype(float).fillna(0) * 100).round().astype("int64")
-    df["voucher_txn_fen"] = df["amount_fen"].where(df["voucher_fen"] > 0, 0)
     df["date"] = df["txn_time"].dt.date
     minutes = df["txn_time"].dt.hour * 60 + df["txn_time"].dt.minute
     df["night"] = (minutes >= 18 * 60) | (minutes < 6 * 60)
     df["origin_band"] = _pandas_bands(df)
+    return df
+
+
+def _pandas_cube(df: Any) -> Any:
+    """The cube's group by, with ``nunique`` for the distinct payers."""
+    df["voucher_txn_fen"] = df["amount_fen"].where(df["voucher_fen"] > 0, 0)
     keys = ["date", "region_adcode", "industry_code", "channel", "night", "origin_band", "place_code"]
-    cube = df.groupby(keys, dropna=False).agg(
+    return df.groupby(keys, dropna=False).agg(
         amount_fen=("amount_fen", "sum"),
         txn_count=("txn_id", "size"),
         payers=("payer_hash", "nunique"),
         voucher_fen=("voucher_fen", "sum"),
         voucher_txn_fen=("voucher_txn_fen", "sum"),
     )
-    return {"seconds": time.perf_counter() - started, "cells": len(cube), "rows": len(df)}
 
 
 def run_pandas_job(feed: Path, merchants: pa.Table, sample_rows: int | None, out: Path) -> dict[str, Any]:
@@ -265,23 +274,10 @@ def run_pandas_job(feed: Path, merchants: pa.Table, sample_rows: int | None, out
     out.mkdir(parents=True)
     if not known.all():
         df[~known].to_parquet(out / "quarantine.parquet")
-    df = df[known].merge(m, left_on="merchant_id", right_on="uscc")
-    df["amount_fen"] = (df["amount"].astype(float) * 100).round().astype("int64")
-    df["voucher_fen"] = (df["voucher_amount"].astype(float).fillna(0) * 100).round().astype("int64")
-    minutes = df["txn_time"].dt.hour * 60 + df["txn_time"].dt.minute
-    df["night"] = (minutes >= 18 * 60) | (minutes < 6 * 60)
-    df["origin_band"] = _pandas_bands(df)
+    df = _pandas_enrich(df[known].merge(m, left_on="merchant_id", right_on="uscc"))
     lake = df.drop(columns=["amount", "voucher_amount", "uscc"])
     lake.to_parquet(out / "lake", partition_cols=["date"], compression="lz4")
-    df["voucher_txn_fen"] = df["amount_fen"].where(df["voucher_fen"] > 0, 0)
-    keys = ["date", "region_adcode", "industry_code", "channel", "night", "origin_band", "place_code"]
-    cube = df.groupby(keys, dropna=False).agg(
-        amount_fen=("amount_fen", "sum"),
-        txn_count=("txn_id", "size"),
-        payers=("payer_hash", "nunique"),
-        voucher_fen=("voucher_fen", "sum"),
-        voucher_txn_fen=("voucher_txn_fen", "sum"),
-    )
+    cube = _pandas_cube(df)
     return {"seconds": time.perf_counter() - started, "cells": len(cube), "rows": len(df)}
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 import shutil
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from support import PASSWORD, make_user, merchant_row, write_rows
+from xinxiao import merchants, monitoring
 from xinxiao.config import Settings
 from xinxiao.core import Role, system_principal
 from xinxiao.db import transaction
@@ -82,3 +84,25 @@ def populate(settings: Settings, template: Path) -> Site:
     return Site(
         settings, runtime, [i for i, r in ids.items() if r == "533401"], [i for i, r in ids.items() if r == "533422"]
     )
+
+
+def ingest_payments(site: Site, start: date, end: date, *, seed: int) -> int:
+    """Synthetic payments of the site's merchants from ``start`` to ``end``, ingested; returns rows accepted."""
+    with site.runtime.sessions() as session:
+        dimension = merchants.merchant_dimension(session)
+    batches = monitoring.synthetic.payments_batches(
+        merchants=dimension, start=start, end=end, seed=seed, scale=0.3, profile="diqing"
+    )
+    path = site.settings.var_dir / "payments.parquet"
+    monitoring.synthetic.write_feed(path, batches, schema=monitoring.FEED_SCHEMAS["payments"])
+    delivery = monitoring.ingest_file(
+        site.runtime.sessions,
+        site.settings,
+        actor=system_principal(),
+        kind="payments",
+        path=path,
+        filename=path.name,
+        synthetic=True,
+    )
+    assert delivery.status == "committed", delivery.error
+    return delivery.accepted

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from websupport import Site
+from websupport import Site, ingest_payments
 from xinxiao import merchants, monitoring
 from xinxiao.core import InvalidInput, system_principal
 from xinxiao.db import transaction
@@ -141,21 +141,7 @@ def place_site(site: Site) -> Site:
                 },
             ],
         )
-        dimension = merchants.merchant_dimension(session)
-    batches = monitoring.synthetic.payments_batches(
-        merchants=dimension, start=MARCH.start, end=MARCH.end, seed=5, scale=0.3, profile="diqing"
-    )
-    path = site.settings.var_dir / "payments.parquet"
-    monitoring.synthetic.write_feed(path, batches, schema=monitoring.FEED_SCHEMAS["payments"])
-    monitoring.ingest_file(
-        site.runtime.sessions,
-        site.settings,
-        actor=system_principal(),
-        kind="payments",
-        path=path,
-        filename=path.name,
-        synthetic=True,
-    )
+    ingest_payments(site, MARCH.start, MARCH.end, seed=5)
     return site
 
 

@@ -1,5 +1,6 @@
 """Users, roles, region scopes and API tokens."""
 
+from xinxiao.accounts.commandline import acting
 from xinxiao.accounts.models import ApiToken, User
 from xinxiao.accounts.schemas import TokenIssued, UserCreate, UserRead
 from xinxiao.accounts.service import (
@@ -22,6 +23,7 @@ __all__ = [
     "User",
     "UserCreate",
     "UserRead",
+    "acting",
     "authenticate",
     "count",
     "create",

@@ -10,6 +10,7 @@ from xinxiao.core.errors import (
     PermissionDenied,
     XinxiaoError,
 )
+from xinxiao.core.files import file_sha256
 from xinxiao.core.pagination import Page, PageParams
 from xinxiao.core.principal import ANONYMOUS, Principal, Role, system_principal
 from xinxiao.core.scope import NATIONAL, Scope, adcode_prefix
@@ -30,6 +31,7 @@ __all__ = [
     "XinxiaoError",
     "adcode_prefix",
     "count_audit",
+    "file_sha256",
     "frozen_clock",
     "list_audit",
     "record_many",

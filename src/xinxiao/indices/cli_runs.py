@@ -11,7 +11,6 @@ from rich.console import Console
 from rich.table import Table
 
 from xinxiao import accounts, monitoring
-from xinxiao.core import Principal, system_principal
 from xinxiao.db import transaction
 from xinxiao.indices import service
 from xinxiao.indices.definitions import list_definitions
@@ -21,13 +20,6 @@ from xinxiao.runtime import Runtime
 
 console = Console()
 AsUser = Annotated[str | None, typer.Option("--as", help="act as this user (their role and scope apply)")]
-
-
-def _actor(runtime: Runtime, username: str | None) -> Principal:
-    if username is None:
-        return system_principal()
-    with runtime.sessions() as session:
-        return accounts.principal_of(accounts.get_by_username(session, username=username))
 
 
 def run_command(
@@ -41,7 +33,7 @@ def run_command(
 ) -> None:
     """Compute a shipped index for the units of a region and a period, with rank intervals; store the run."""
     runtime: Runtime = ctx.obj
-    actor = _actor(runtime, as_user)
+    actor = accounts.acting(runtime, as_user)
     request = service.RunRequest(name, period, region, input_csv, samples)
     with transaction(runtime.sessions) as session:
         run = service.run_index(
@@ -73,7 +65,7 @@ def runs_command(
 ) -> None:
     """List stored index runs inside your scope, newest first."""
     runtime: Runtime = ctx.obj
-    actor = _actor(runtime, as_user)
+    actor = accounts.acting(runtime, as_user)
     with runtime.sessions() as session:
         runs = service.list_runs(session, actor=actor, name=name)
     table = Table("id", "index", "region", "period", "units", "spec", "synthetic", "by", title=f"{len(runs)} runs")
@@ -94,7 +86,7 @@ def runs_command(
 def show_command(ctx: typer.Context, run_id: Annotated[int, typer.Argument()], as_user: AsUser = None) -> None:
     """Show a stored run's index scores and ranks."""
     runtime: Runtime = ctx.obj
-    actor = _actor(runtime, as_user)
+    actor = accounts.acting(runtime, as_user)
     with runtime.sessions() as session:
         run = service.get_run(session, actor=actor, run_id=run_id)
         _print_scores(run, service.scores(session, actor=actor, run_id=run_id))
@@ -108,7 +100,7 @@ def history_command(
 ) -> None:
     """Each period's index score per unit; a break marks a change of spec between periods."""
     runtime: Runtime = ctx.obj
-    actor = _actor(runtime, as_user)
+    actor = accounts.acting(runtime, as_user)
     with runtime.sessions() as session:
         frame = service.history(session, actor=actor, name=name, region=region)
     table = Table("period", "unit", "name", "score", "rank", "break", title=f"{name} {region}")
@@ -128,7 +120,7 @@ def export_command(
 ) -> None:
     """Export a run's results and its methodology annex (方法说明) as XLSX."""
     runtime: Runtime = ctx.obj
-    actor = _actor(runtime, as_user)
+    actor = accounts.acting(runtime, as_user)
     with transaction(runtime.sessions) as session:
         out.write_bytes(export_run(session, actor=actor, run_id=run_id))
     console.print(f"written {out}")

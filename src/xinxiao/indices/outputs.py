@@ -8,7 +8,6 @@ re-run exactly and a different result traced to its cause.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from importlib import metadata
@@ -17,19 +16,10 @@ from typing import Any
 
 import pandas as pd
 
-from xinxiao.core import utcnow
+from xinxiao.core import file_sha256, utcnow
 from xinxiao.indices.pipeline import Build, stage_table
 
 LIBRARIES = ("xinxiao", "numpy", "pandas", "scipy")
-
-
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def versions() -> dict[str, str]:

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from xinxiao import accounts
-from xinxiao.core import PageParams, Principal, system_principal
+from xinxiao.core import PageParams, Principal
 from xinxiao.merchants import exporting, jobs, service, stats
 from xinxiao.merchants.models import ImportJob
 from xinxiao.merchants.schemas import MerchantFilter
@@ -28,12 +28,7 @@ console = Console()
 AsUser = Annotated[str | None, typer.Option("--as", help="act as this user (their region scope applies)")]
 
 
-def acting(runtime: Runtime, username: str | None) -> Principal:
-    """The principal a command acts as: a named user, or the server operator (national scope)."""
-    if username is None:
-        return system_principal()
-    with runtime.sessions() as session:
-        return accounts.principal_of(accounts.get_by_username(session, username=username))
+acting = accounts.acting
 
 
 def _count_lines(path: Path) -> int | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import socket
 import uuid
@@ -13,7 +12,7 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from xinxiao.core import Principal, Role, record_write, utcnow
+from xinxiao.core import Principal, Role, file_sha256, record_write, utcnow
 from xinxiao.db import transaction
 from xinxiao.merchants.importing import import_rows, write_error_report
 from xinxiao.merchants.models import ImportJob
@@ -21,15 +20,6 @@ from xinxiao.merchants.reading import FileUnreadable
 
 _progress: dict[int, int] = {}
 _lock = Lock()
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, streamed."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def start_import(factory: sessionmaker[Session], *, actor: Principal, path: Path, filename: str) -> int:

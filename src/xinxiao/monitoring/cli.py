@@ -9,8 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from xinxiao.accounts import acting
 from xinxiao.monitoring import adjusted, cli_alerts, cli_feeds, cli_indicators, cli_official, service
-from xinxiao.monitoring.cli_support import acting
 from xinxiao.runtime import Runtime
 
 app = typer.Typer(help="消费市场统计监测 — consumption market monitoring.", no_args_is_help=True)

@@ -11,11 +11,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from xinxiao.accounts import acting
 from xinxiao.core import PageParams, system_principal
 from xinxiao.db import transaction
 from xinxiao.monitoring import alerts
 from xinxiao.monitoring.alert_schemas import AlertFilter
-from xinxiao.monitoring.cli_support import acting
 from xinxiao.runtime import Runtime
 
 console = Console()

@@ -11,9 +11,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from xinxiao.accounts import acting
 from xinxiao.core import system_principal
 from xinxiao.monitoring import deliveries
-from xinxiao.monitoring.cli_support import acting
 from xinxiao.monitoring.models import Delivery
 from xinxiao.monitoring.schema import FEED_KINDS, FeedKind
 from xinxiao.runtime import Runtime

@@ -11,10 +11,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from xinxiao.accounts import acting
 from xinxiao.core import InvalidInput
 from xinxiao.db import transaction
 from xinxiao.monitoring import effects, service, view_service, windows
-from xinxiao.monitoring.cli_support import acting
 from xinxiao.monitoring.indicators import list_indicators
 from xinxiao.monitoring.query import CubeSources
 from xinxiao.runtime import Runtime

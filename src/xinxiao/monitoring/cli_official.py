@@ -10,10 +10,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from xinxiao.accounts import acting
 from xinxiao.core import XinxiaoError
 from xinxiao.db import transaction
 from xinxiao.monitoring import official
-from xinxiao.monitoring.cli_support import acting
 from xinxiao.monitoring.models import Series
 from xinxiao.runtime import Runtime
 

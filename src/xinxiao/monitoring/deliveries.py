@@ -7,7 +7,6 @@ in between leaves a 'running' row; the next writer reconciles it against the man
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from xinxiao import merchants
 from xinxiao.analytics import AnalyticsEngine
 from xinxiao.config import Settings
-from xinxiao.core import InvalidInput, Principal, Role, Scope, record_write, utcnow
+from xinxiao.core import InvalidInput, Principal, Role, Scope, file_sha256, record_write, utcnow
 from xinxiao.db import transaction
 from xinxiao.monitoring.enrich import prefecture_of
 from xinxiao.monitoring.feeds import feed_spec
@@ -32,15 +31,6 @@ from xinxiao.monitoring.schema import FEED_KINDS, FeedKind
 from xinxiao.reference import region_tree
 
 INTERRUPTED = "导入进程已中断, 数据湖未改变; 请重新交付该文件"
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, streamed."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 22):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def dimension_for(session: Session, kind: FeedKind, scope: Scope) -> pa.Table:
