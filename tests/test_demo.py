@@ -1,4 +1,4 @@
-"""The demo loads users, synthetic merchants and places, both seed plans with synthetic progress; once only."""
+"""The demo loads users, synthetic merchants and places, both seed plans with synthetic progress, index runs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from support import make_settings
-from xinxiao import accounts, migrations, plans
+from xinxiao import accounts, indices, migrations, plans
+from xinxiao.core import system_principal
 from xinxiao.demo import DEMO_USERS, load_demo
 from xinxiao.merchants import Merchant, Place
 from xinxiao.runtime import Runtime
@@ -35,4 +36,8 @@ def test_demo_load(var_dir: Path) -> None:
         assert 0 < sum(s.late for s in submissions) < len(submissions)  # mostly on time, some 迟报
         officer = accounts.get_by_username(session, username="diqing_commerce_officer")
         assert officer.unit_id is not None
+        runs = indices.list_runs(session, actor=system_principal())
+        assert summary["indices"] == {"533400": 12, "420000": 10} and len(runs) == 22
+        assert all(r.synthetic for r in runs)  # synthetic feeds and a synthetic supervision file
+        assert {r.index_id for r in runs} == {d.id for d in indices.list_definitions()}
     runtime.close()

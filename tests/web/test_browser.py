@@ -14,8 +14,10 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from support import REPO, make_user, merchant_row, write_rows
 from websupport import Site
-from xinxiao.core import Role
+from xinxiao import monitoring
+from xinxiao.core import Role, system_principal
 from xinxiao.db import transaction
+from xinxiao.indices import service as indices_service
 from xinxiao.reference import find_unit
 from xinxiao.web import create_app
 
@@ -55,6 +57,21 @@ def _serve(site: Site) -> Iterator[str]:
 @pytest.fixture
 def lake_server(lake_site: Site) -> Iterator[str]:
     """The site with a small monitoring lake, served by uvicorn."""
+    yield from _serve(lake_site)
+
+
+@pytest.fixture
+def indices_server(lake_site: Site) -> Iterator[str]:
+    """The lake site with two monthly runs of the vitality index over 迪庆州's counties, served by uvicorn."""
+    with transaction(lake_site.runtime.sessions) as session:
+        for period in ("2024-02", "2024-03"):
+            indices_service.run_index(
+                session,
+                actor=system_principal(),
+                engine=lake_site.runtime.analytics,
+                cubes=monitoring.cube_sources(lake_site.settings),
+                request=indices_service.RunRequest("vitality", period, "533400", samples=8),
+            )
     yield from _serve(lake_site)
 
 
@@ -168,4 +185,33 @@ def test_monitoring_dashboard_drills_down_and_shows_a_window(lake_server: str, b
     expect(page.locator("#uplift")).to_contain_text("%")
     page.click("#lang-switch")
     expect(page.locator("#monitoring-nav")).to_contain_text("Data sources")
+    assert external == [], f"the browser asked for outside resources: {external}"
+
+
+def test_indices_ranking_and_unit_profile_draw_their_charts(indices_server: str, browser: Browser) -> None:
+    external: list[str] = []
+    page = browser.new_page(viewport={"width": 1400, "height": 1100}, locale="zh-CN")
+    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(indices_server) else None)
+    _sign_in(page, indices_server, "diqing")
+    page.goto(f"{indices_server}/indices/vitality?region=533400")
+    expect(page.locator("#synthetic-banner")).to_be_visible()
+    for chart in ("#rank-chart", "#map"):
+        page.wait_for_selector(f"{chart}[data-ready='1'] canvas", timeout=20_000)
+    expect(page.locator("#ranking")).to_contain_text("德钦县")
+    shots = REPO / "var" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "indices-ranking.png"), full_page=True)
+    page.click("#ranking >> text=香格里拉市")
+    expect(page.locator("h1")).to_contain_text("香格里拉市")
+    for chart in ("#radar-chart", "#contrib-chart"):
+        page.wait_for_selector(f"{chart}[data-ready='1'] canvas", timeout=20_000)
+    page.screenshot(path=str(shots / "indices-unit.png"), full_page=True)
+    page.goto(f"{indices_server}/indices/vitality/method")
+    page.wait_for_selector("#sunburst-chart[data-ready='1'] canvas", timeout=20_000)
+    page.screenshot(path=str(shots / "indices-method.png"), full_page=True)
+    page.goto(f"{indices_server}/indices/vitality/history?region=533400")
+    page.wait_for_selector("#history-chart[data-ready='1'] canvas", timeout=20_000)
+    expect(page.locator("#history")).to_contain_text("2024-02")
+    page.click("#lang-switch")
+    expect(page.locator("#indices-nav")).to_contain_text("Method")
     assert external == [], f"the browser asked for outside resources: {external}"

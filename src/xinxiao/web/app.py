@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from xinxiao import merchants, monitoring, plans
+from xinxiao import indices, merchants, monitoring, plans
 from xinxiao.config import Settings
 from xinxiao.runtime import Runtime
 from xinxiao.web import errors, pages, regions
@@ -70,5 +70,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(monitoring.routes_alerts.api)
     app.include_router(monitoring.routes_alerts.pages)  # before the dashboard's /monitoring pages
     app.include_router(monitoring.pages.router)
+    app.include_router(indices.routes.api)
+    app.include_router(indices.pages.router)
     app.state.monitoring_alert_sources = monitoring.alert_sources
     return app
