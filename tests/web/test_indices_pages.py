@@ -86,6 +86,9 @@ def test_ranking_page_shows_scores_pillars_intervals_map_and_periods(lake_site: 
     data = _data(html)
     assert data["id"] == runs["2024-03"] and data["periods"] == ["2024-03", "2024-02"]
     assert {r["unit"] for r in data["rows"]} == {"533401", "533422", "533423"}
+    imputed = {r["unit"]: r["imputed"] for r in data["rows"]}
+    assert imputed["533401"] == [] and "night_share" in imputed["533423"]  # 维西县 has no data in this lake
+    assert f"{len(imputed['533423'])} / 10</span>" in ranking
     earlier = client.get("/indices/vitality", params={"region": "533400", "period": "2024-02"}).text
     assert _data(earlier)["id"] == runs["2024-02"] and "· 2024-02</h1>" in earlier
 

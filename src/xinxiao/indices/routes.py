@@ -178,6 +178,7 @@ def results_data(results: service.RunResults) -> dict[str, Any]:
     run = results.run
     pillars = list(get_definition(run.index_id).framework.codes_at(2))
     aggregated = run.payload["stages"].get("aggregated", {})
+    raw, imputed = run.payload["stages"]["raw"], run.payload["stages"].get("imputed", {})
     rows = [
         {
             "rank": s.rank,
@@ -187,18 +188,29 @@ def results_data(results: service.RunResults) -> dict[str, Any]:
             "pillars": {c: aggregated.get(s.unit_code, {}).get(c) for c in pillars},
             "rank_low": s.rank_low,
             "rank_high": s.rank_high,
+            "imputed": _imputed(raw.get(s.unit_code, {}), imputed.get(s.unit_code, {})),
         }
         for s in results.scores
         if s.code == "Index"
     ]
     return run_summary(run) | {
         "pillars": pillars,
+        "indicator_count": len(get_definition(run.index_id).framework.indicators),
         "rows": rows,
         "intervals": run.payload.get("intervals"),
         "provenance": run.payload.get("provenance"),
         "removed": run.payload.get("removed") or [],
         "periods": results.periods,
     }
+
+
+def _imputed(raw: dict[str, Any], imputed: dict[str, Any]) -> list[str]:
+    """The indicators a unit had no value for and that imputation filled.
+
+    >>> _imputed({"a": None, "b": 1.0, "c": None}, {"a": 2.0, "b": 1.0, "c": None})
+    ['a']
+    """
+    return [code for code, value in raw.items() if value is None and imputed.get(code) is not None]
 
 
 def history_data(frame: pd.DataFrame) -> dict[str, Any]:
