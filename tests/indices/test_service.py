@@ -200,3 +200,11 @@ def test_a_stored_run_rebuilds_to_the_same_scores(session: Session) -> None:
         assert rebuilt.stages["aggregated"].loc[unit, "Index"] == pytest.approx(values["Index"], rel=1e-12)
     assert rebuilt.spec.sha256 == run.spec_sha256
     assert len(run.payload["input_sha256"]) == 64 and "pandas" in run.payload["versions"]
+
+
+def test_months_and_years_are_separate_histories(session: Session) -> None:
+    _record(session, "2024-02")
+    _record(session, "2024")
+    months = service.history(session, actor=_actor("533400"), name="environment_services", region="533400")
+    years = service.history(session, actor=_actor("533400"), name="environment_services", region="533400", kind="year")
+    assert set(months["period"]) == {"2024-02"} and set(years["period"]) == {"2024"}

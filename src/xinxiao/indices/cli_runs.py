@@ -96,13 +96,14 @@ def history_command(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument()],
     region: Annotated[str, typer.Option(help="region adcode")],
+    kind: Annotated[str, typer.Option(help="month or year (two separate series)")] = "month",
     as_user: AsUser = None,
 ) -> None:
-    """Each period's index score per unit; a break marks a change of spec between periods."""
+    """Each month's (or year's) index score per unit; a break marks a change of spec between periods."""
     runtime: Runtime = ctx.obj
     actor = accounts.acting(runtime, as_user)
     with runtime.sessions() as session:
-        frame = service.history(session, actor=actor, name=name, region=region)
+        frame = service.history(session, actor=actor, name=name, region=region, kind=kind)
     table = Table("period", "unit", "name", "score", "rank", "break", title=f"{name} {region}")
     for row in frame.to_dict("records"):
         score = "" if row["score"] is None or pd.isna(row["score"]) else f"{row['score']:.2f}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Request
@@ -134,18 +134,24 @@ def _sunburst(nodes: list[dict[str, Any]], names: dict[str, str]) -> list[dict[s
 
 @router.get("/{name}/history", response_class=HTMLResponse)
 def history_page(
-    name: str, request: Request, session: SessionDep, actor: PagePrincipal, region: str | None = None
+    name: str,
+    request: Request,
+    session: SessionDep,
+    actor: PagePrincipal,
+    region: str | None = None,
+    kind: Literal["month", "year"] = "month",
 ) -> Response:
-    """Each unit's index score over the periods with stored runs, with a 断点 marker where the spec changed."""
+    """Each unit's index score over the months (or years) with stored runs, with 断点 where the spec changed."""
     definition = get_definition(name)
     code = region or actor.scope.adcode
-    data = history_data(service.history(session, actor=actor, name=name, region=code))
+    data = history_data(service.history(session, actor=actor, name=name, region=code, kind=kind))
     context = _context(session, actor, synthetic=data["synthetic"]) | {
         "definition": definition,
         "data": data | {"labels": _labels(request)},
         "region": code,
         "region_q": code,
         "region_name": _region_name(session, code),
+        "kind": kind,
     }
     return render(request, "indices/history.html", context)
 

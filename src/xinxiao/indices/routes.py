@@ -7,7 +7,7 @@ so what the API returns and what a page shows cannot drift apart.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Query
@@ -246,11 +246,17 @@ def definition_api(name: str) -> dict[str, Any]:
 
 @api.get("/definitions/{name}/history", summary="The score history of an index for a region")
 def history_api(
-    name: str, session: SessionDep, actor: CurrentPrincipal, region: str | None = None, code: str = "Index"
+    name: str,
+    session: SessionDep,
+    actor: CurrentPrincipal,
+    region: str | None = None,
+    code: str = "Index",
+    kind: Literal["month", "year"] = "month",
 ) -> dict[str, Any]:
     """Each period's latest run: every unit's score on ``code`` (the index or a pillar), with ``breaks`` at the
     periods whose spec differs from the period before."""
-    frame = service.history(session, actor=actor, name=name, region=region or actor.scope.adcode, code=code)
+    scope = region or actor.scope.adcode
+    frame = service.history(session, actor=actor, name=name, region=scope, code=code, kind=kind)
     return history_data(frame)
 
 

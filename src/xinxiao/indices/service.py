@@ -15,12 +15,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinxiao import monitoring
 from xinxiao.analytics import AnalyticsEngine
-from xinxiao.core import NotFound, Principal, Role, record_write
+from xinxiao.core import InvalidInput, NotFound, Principal, Role, record_write
 from xinxiao.indices.definitions import Definition, get_definition
 from xinxiao.indices.framework import IndicatorData, read_idata
 from xinxiao.indices.models import IndexRun, IndexScore
@@ -241,13 +241,18 @@ def scores(session: Session, *, actor: Principal, run_id: int) -> list[IndexScor
     return sorted(rows, key=lambda s: (s.code, s.rank is None, s.rank or 0, s.unit_code))
 
 
-def history(session: Session, *, actor: Principal, name: str, region: str, code: str = "Index") -> pd.DataFrame:
-    """Each period's latest run of an index for a region: every unit's score, with breaks where the spec changed."""
+def history(
+    session: Session, *, actor: Principal, name: str, region: str, code: str = "Index", kind: str = "month"
+) -> pd.DataFrame:
+    """Each month's (or year's) latest run of an index for a region: every unit's score, with spec breaks."""
     get_definition(name)
     region_code = actor.scope.narrow(region).adcode
+    if kind not in ("month", "year"):
+        raise InvalidInput(f"kind {kind!r} must be month or year", field="kind")
     runs = session.scalars(
         select(IndexRun)
         .where(IndexRun.index_id == name, IndexRun.region_adcode == region_code)
+        .where(func.length(IndexRun.period) == (7 if kind == "month" else 4))  # months and years are two series
         .order_by(IndexRun.period, IndexRun.id)
     ).all()
     latest = {run.period: run for run in runs}  # the newest run of each period wins
