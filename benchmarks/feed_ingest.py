@@ -218,17 +218,22 @@ def run_duckdb(feed: Path, merchants: pa.Table, temp: Path) -> dict[str, Any]:
 
 def run_pandas(feed: Path, merchants: pa.Table, sample_rows: int | None) -> dict[str, Any]:
     """What an analyst would write: read, merge, derive the flags, group by (on the first rows if sampled)."""
-    import pandas as pd
 
     m = merchants.to_pandas()
     _reset_peak()
     started = time.perf_counter()
-    if sample_rows:
-        df = pq.ParquetFile(feed).iter_batches(batch_size=sample_rows).__next__().to_pandas()
-    else:
-        df = pd.read_parquet(feed)
+    df = _pandas_read(feed, sample_rows)
     cube = _pandas_cube(_pandas_enrich(df.merge(m, left_on="merchant_id", right_on="uscc")))
     return {"seconds": time.perf_counter() - started, "cells": len(cube), "rows": len(df)}
+
+
+def _pandas_read(feed: Path, sample_rows: int | None) -> Any:
+    """The feed as a DataFrame (its first ``sample_rows`` rows when sampled)."""
+    import pandas as pd
+
+    if sample_rows:
+        return pq.ParquetFile(feed).iter_batches(batch_size=sample_rows).__next__().to_pandas()
+    return pd.read_parquet(feed)
 
 
 def _pandas_enrich(df: Any) -> Any:
@@ -257,16 +262,12 @@ def _pandas_cube(df: Any) -> Any:
 
 def run_pandas_job(feed: Path, merchants: pa.Table, sample_rows: int | None, out: Path) -> dict[str, Any]:
     """The same job as (a) in plain pandas: validate, de-duplicate, enrich, write the lake, group by."""
-    import pandas as pd
 
     m = merchants.to_pandas()
     shutil.rmtree(out, ignore_errors=True)
     _reset_peak()
     started = time.perf_counter()
-    if sample_rows:
-        df = pq.ParquetFile(feed).iter_batches(batch_size=sample_rows).__next__().to_pandas()
-    else:
-        df = pd.read_parquet(feed)
+    df = _pandas_read(feed, sample_rows)
     df = df[_pandas_valid(df)]
     df["date"] = df["txn_time"].dt.date
     df = df.drop_duplicates(subset=["date", "txn_id"], keep="first")
