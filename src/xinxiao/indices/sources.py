@@ -93,11 +93,12 @@ class Context:
     csv: pd.DataFrame | None = None
     units: list[tuple[str, str, str]] = field(default_factory=list)  # (code, name, county)
     synthetic: bool = False
+    places: bool = False  # the units are places (read one by one through their county), not child regions
 
 
 def collect(context: Context, definition: Definition) -> Inputs:
     """Every indicator of ``definition`` for the units of ``context.region`` in ``context.period``."""
-    context.units = _units(context, definition)
+    context.units, context.places = _units(context, definition), definition.units == "places"
     if not context.units:
         raise InvalidInput(f"{context.region} has no {definition.units} to compare for {definition.name_zh}")
     index = pd.Index([u[0] for u in context.units], name="uCode", dtype=object)
@@ -146,7 +147,7 @@ def _monitoring(context: Context, source: IndicatorSource, period: Period) -> tu
         "cubes": context.cubes,
         "indicator_id": source.name,
     }
-    if context.units and context.units[0][0] != context.units[0][2]:  # places: one query per place
+    if context.places:  # one query per place, through the county it lies in
         return _per_place(context, source, period, filters, kwargs)
     ranking = monitoring.rank_subregions(
         context.session, start=period.start, end=period.end, region=context.region, filters=filters, **kwargs
