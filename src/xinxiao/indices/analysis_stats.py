@@ -9,6 +9,7 @@ import pandas as pd
 
 from xinxiao.core import InvalidInput
 from xinxiao.indices.framework import Framework
+from xinxiao.indices.treat import kurt, skew
 
 Use = Literal["pairwise", "complete"]
 STAT_COLUMNS = (
@@ -54,35 +55,29 @@ def _ratio(top: float, bottom: float) -> float:
 
 
 def skewness(x: np.ndarray) -> float:
-    """Adjusted skewness G1 of the present values (e1071 type 2, Excel ``SKEW``); NaN below 3 values or constant.
+    """Adjusted skewness G1 of the present values (treatment's ``skew``); NaN below 3 values or constant.
 
     >>> round(skewness(np.array([1.0, 2.0, 3.0, 10.0, np.nan])), 6)
     1.763633
     """
     v = x[~np.isnan(x)]
-    n = v.size
-    if n < 3 or np.ptp(v) == 0:
+    if v.size < 3 or np.ptp(v) == 0:
         return np.nan
-    d = v - v.mean()
     with np.errstate(divide="ignore", invalid="ignore", under="ignore"):  # tiny spreads underflow to 0/0, as in R
-        g1 = np.sqrt(n) * np.sum(d**3) / np.sum(d**2) ** 1.5
-    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
+        return skew(v)
 
 
 def kurtosis(x: np.ndarray) -> float:
-    """Adjusted excess kurtosis G2 of the present values (e1071 type 2, Excel ``KURT``); NaN below 4 values or constant.
+    """Adjusted excess kurtosis G2 of the present values (treatment's ``kurt``); NaN below 4 values or constant.
 
     >>> round(kurtosis(np.array([1.0, 2.0, 3.0, 10.0])), 6)
     3.228
     """
     v = x[~np.isnan(x)]
-    n = v.size
-    if n < 4 or np.ptp(v) == 0:
+    if v.size < 4 or np.ptp(v) == 0:
         return np.nan
-    d = v - v.mean()
     with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
-        r = n * np.sum(d**4) / np.sum(d**2) ** 2
-    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+        return kurt(v)
 
 
 def _moments(v: np.ndarray) -> dict[str, float]:
