@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -39,6 +38,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from machine import machine
 
 DIQING = ["533401", "533422", "533423"]
 HUBEI = ["420102", "420106", "420111", "420502", "420602", "421002", "422801", "429004", "429005"]
@@ -438,11 +439,8 @@ def main() -> None:
                 "floor_ratio_b_plus_d_over_b": round((b["seconds"] + d["seconds"]) / b["seconds"], 2),
                 "cube_cells": b["cells"],
                 "duckdb_memory_limit": MEMORY_LIMIT,
-                "cpus": os.cpu_count(),
-                "load_avg_before": [round(x, 2) for x in load_before],
-                "load_avg_after": [round(x, 2) for x in os.getloadavg()],
-                "python": platform.python_version(),
             }
+            | machine(load_before)
         )
     )
 

@@ -21,13 +21,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import time
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from machine import machine
 from xinxiao.indices.framework import Framework, IndicatorData, read_idata, read_imeta
 from xinxiao.indices.sensitivity import Sensitivity, get_sensitivity, parse_choices
 from xinxiao.indices.spec import BuildSpec, parse_steps
@@ -144,11 +144,8 @@ def main() -> None:
                 "max_abs_diff": difference(fast, slow),
                 "total_indices": fast.indices["ST"].round(3).to_dict(),
                 "converged": fast.convergence.converged,
-                "cpus": os.cpu_count(),
-                "load_avg_before": [round(x, 2) for x in load_before],
-                "load_avg_after": [round(x, 2) for x in os.getloadavg()],
-                "python": platform.python_version(),
             }
+            | machine(load_before)
         )
     )
 
